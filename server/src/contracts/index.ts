@@ -1,0 +1,3 @@
+// Request/response contracts: zod schemas and their types, imported by the server and the admin.
+export const PLUGIN_ID = 'bulk-actions' as const;
+export * from './info';

@@ -1,0 +1,15 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import type { InfoResponse } from '../contracts';
+import { PLUGIN_ID } from '../contracts';
+import { version } from '../../../package.json';
+
+const createInfoController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async get(ctx: Context) {
+    const contentTypes = strapi.plugin(PLUGIN_ID).service('content-types').list(ctx.state.userAbility);
+    const body: InfoResponse = { data: { plugin: PLUGIN_ID, version, contentTypes } };
+    ctx.body = body;
+  },
+});
+
+export default createInfoController;

@@ -1,0 +1,21 @@
+import config, { pluginConfigSchema } from '../../server/src/config';
+
+describe('plugin config', () => {
+  it('has defaults that pass its own validator', () => {
+    const defaults = config.default();
+    expect(defaults).toEqual({ contentTypes: {}, maxSelection: 10_000 });
+    expect(() => config.validator(defaults)).not.toThrow();
+  });
+
+  it('accepts pre-enabled content types', () => {
+    const value = { contentTypes: { 'api::article.article': { actions: ['*'] } }, maxSelection: 500 };
+    expect(() => config.validator(value)).not.toThrow();
+    expect(pluginConfigSchema.parse(value).contentTypes['api::article.article'].actions).toEqual(['*']);
+  });
+
+  it('rejects unknown keys and wrong types with a message naming the problem', () => {
+    expect(() => config.validator({ contentTypes: {}, maxSelection: 10, typo: true })).toThrow(/Unrecognized key.*typo/);
+    expect(() => config.validator({ maxSelection: 'many' })).toThrow(/maxSelection/);
+    expect(() => config.validator({ contentTypes: { x: { actions: 'delete' } } })).toThrow(/contentTypes\.x\.actions/);
+  });
+});
