@@ -1,10 +1,16 @@
-import register from './register';
 import bootstrap from './bootstrap';
-import destroy from './destroy';
 import config from './config';
-import routes from './routes';
+import contentTypes from './content-types';
 import controllers from './controllers';
+import destroy from './destroy';
+import register from './register';
+import routes from './routes';
+import policies from './policies';
 import services from './services';
+
+export { ActionInterrupted, isActionInterrupted } from './errors';
+export type * from './types';
+export type * from './contracts';
 
 export default {
   register,
@@ -14,7 +20,7 @@ export default {
   routes,
   controllers,
   services,
-  contentTypes: {},
-  policies: {},
+  contentTypes,
+  policies,
   middlewares: {},
 };

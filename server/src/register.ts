@@ -1,5 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { builtInActions } from './actions';
+import { PLUGIN_ID } from './contracts';
 
-const register = ({ strapi: _strapi }: { strapi: Core.Strapi }) => {};
+/** Built-in actions go through the same registry as the app's; the app may disable them in its own register(). */
+const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  const actions = strapi.plugin(PLUGIN_ID).service('actions');
+  for (const action of builtInActions) actions.register(action);
+};
 
 export default register;

@@ -30,9 +30,20 @@ export interface TestApp {
   /** Requests carrying any admin token. */
   withToken: (token: string) => AuthedRequest;
   login: (email: string, password?: string) => Promise<string>;
+  /** A new role with exactly these permissions, a user in it, logged in: returns its token. */
+  userWithRole: (name: string, permissions: PermissionSpec[]) => Promise<{ token: string; userId: number; roleId: number }>;
+  /** Enables actions for a content type through the settings API, as the super admin. */
+  enableActions: (uid: string, actions: string[]) => Promise<void>;
   /** knex bound to the test database, for reading what actually changed. */
   knex: () => Core.Strapi['db']['connection'];
   close: () => Promise<void>;
+}
+
+export interface PermissionSpec {
+  action: string;
+  subject?: string | null;
+  properties?: { fields?: string[]; locales?: string[] };
+  conditions?: string[];
 }
 
 export interface BootOptions {
@@ -103,6 +114,22 @@ export async function bootPlayground(options: BootOptions = {}): Promise<TestApp
     as: (role) => authed(tokens.get(role)!),
     withToken: authed,
     login,
+    async userWithRole(name, permissions) {
+      const role = await strapi.service('admin::role').create({ name, description: `test role ${name}` });
+      await strapi.service('admin::role').assignPermissions(
+        role.id,
+        permissions.map((p) => ({ properties: {}, conditions: [], subject: null, ...p }))
+      );
+      const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@example.com`;
+      const user = await strapi.service('admin::user').create({
+        email, firstname: name, lastname: 'Tester', password, isActive: true, registrationToken: null, roles: [role.id],
+      });
+      return { token: await login(email), userId: user.id, roleId: role.id };
+    },
+    async enableActions(uid, actions) {
+      const res = await authed(tokens.get('admin')!).put('/bulk-actions/settings').send({ contentTypes: { [uid]: { actions } } });
+      if (res.status !== 200) throw new Error(`enabling ${actions.join(', ')} on ${uid} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    },
     knex: () => strapi.db.connection,
     async close() {
       await strapi.destroy();

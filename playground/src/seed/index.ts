@@ -107,6 +107,8 @@ async function seedRolesAndUsers(strapi: Core.Strapi, password: string) {
     ...contentManagerPermissions(strapi, ARTICLE_UID, [...allActions, 'publish']),
     ...contentManagerPermissions(strapi, CATEGORY_UID, allActions),
     ...contentManagerPermissions(strapi, EXTRACTION_CONFIG_UID, allActions),
+    // the playground's custom "Run now" action needs this plugin permission (see src/bulk-actions.ts)
+    { action: 'plugin::bulk-actions.run-extraction', subject: EXTRACTION_CONFIG_UID, properties: {}, conditions: [] },
   ]);
   const isCreator = ['admin::is-creator'];
   await replaceContentTypePermissions(strapi, authorRole.id, [

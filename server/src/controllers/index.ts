@@ -1,3 +1,6 @@
+import actions from './actions';
 import info from './info';
+import runs from './runs';
+import settings from './settings';
 
-export default { info };
+export default { actions, info, runs, settings };

@@ -1,17 +1,32 @@
-/** Admin routes mount under /bulk-actions; every one requires an authenticated admin. */
-const authenticated = ['admin::isAuthenticatedAdmin'];
+import { PLUGIN_PERMISSIONS } from '../services/permissions';
+
+/**
+ * Admin routes (mounted under /bulk-actions). Every route needs an authenticated admin and an RBAC
+ * permission; action routes then check the action's own permissions per content type and per record.
+ */
+const guarded = (actions: string[]) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions } }],
+});
+
+/** Acting on a content type starts with being allowed to read it in the Content Manager (subject from the URL). */
+const contentTypeRead = {
+  policies: ['admin::isAuthenticatedAdmin', 'plugin::bulk-actions.can-read-content-type'],
+};
 
 export default {
   admin: {
     type: 'admin',
     routes: [
-      {
-        method: 'GET',
-        path: '/info',
-        handler: 'info.get',
-        // No content is exposed: the answer is limited to the content types the user may read.
-        config: { policies: [...authenticated] },
-      },
+      // No content is exposed: the answer is limited to the content types the user may read.
+      { method: 'GET', path: '/info', handler: 'info.get', config: { policies: ['admin::isAuthenticatedAdmin'] } },
+      { method: 'GET', path: '/content-types/:uid/actions', handler: 'actions.list', config: contentTypeRead },
+      { method: 'POST', path: '/content-types/:uid/actions/:name/preview', handler: 'actions.preview', config: contentTypeRead },
+      { method: 'POST', path: '/content-types/:uid/actions/:name/run', handler: 'actions.run', config: contentTypeRead },
+      { method: 'GET', path: '/runs', handler: 'runs.find', config: guarded([PLUGIN_PERMISSIONS.runsRead]) },
+      // the owner may read their own run; findOne checks owner-or-runs.read
+      { method: 'GET', path: '/runs/:id', handler: 'runs.findOne', config: contentTypeRead },
+      { method: 'GET', path: '/settings', handler: 'settings.get', config: guarded([PLUGIN_PERMISSIONS.settingsRead]) },
+      { method: 'PUT', path: '/settings', handler: 'settings.update', config: guarded([PLUGIN_PERMISSIONS.settingsUpdate]) },
     ],
   },
 };

@@ -1,0 +1,23 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { PLUGIN_ID, settingsSchema, type SettingsResponse } from '../contracts';
+import { parseOrThrow } from '../utils/validate';
+
+const createSettingsController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const settings = () => strapi.plugin(PLUGIN_ID).service('settings');
+
+  return {
+    async get(ctx: Context) {
+      const body: SettingsResponse = { data: await settings().get() };
+      ctx.body = body;
+    },
+
+    async update(ctx: Context) {
+      const update = parseOrThrow(settingsSchema, ctx.request.body, 'body');
+      const body: SettingsResponse = { data: await settings().update(update) };
+      ctx.body = body;
+    },
+  };
+};
+
+export default createSettingsController;

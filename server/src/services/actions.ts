@@ -1,0 +1,140 @@
+import type { Core, Schema } from '@strapi/strapi';
+import { z } from 'zod';
+import { ACTION_MODES, confirmSchema, formFieldDefinitionSchema, PLUGIN_ID } from '../contracts';
+import type { BulkActionDefinition } from '../types';
+
+const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const BUILT_IN_PERMISSION_WORDS = ['read', 'create', 'update', 'delete', 'publish'];
+
+const definitionSchema = z
+  .object({
+    name: z.string().regex(NAME_PATTERN, 'must be kebab-case (a-z, 0-9 and single dashes)'),
+    label: z.string().min(1, 'must not be empty'),
+    description: z.string().optional(),
+    contentTypes: z.union([z.literal('*'), z.array(z.string().min(1)).min(1, 'must list at least one content type')]),
+    permissions: z
+      .array(z.string().regex(NAME_PATTERN, 'permission names must be kebab-case'))
+      .min(1, 'must name at least one permission'),
+    form: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'form field names must be identifiers'), formFieldDefinitionSchema).optional(),
+    confirm: confirmSchema.optional(),
+    mode: z.enum(ACTION_MODES),
+    supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
+    validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
+    handler: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', 'must be a function'),
+  })
+  .strict();
+
+const describeIssues = (error: z.ZodError) =>
+  error.issues
+    .map((issue) => {
+      const where = issue.path.join('.');
+      if (issue.code === 'invalid_enum_value' && issue.path.at(-1) === 'type') {
+        return `${where}: unknown field type "${issue.received}" (expected ${issue.options.join(', ')})`;
+      }
+      return `${where || 'definition'}: ${issue.message}`;
+    })
+    .join('; ');
+
+/**
+ * The action registry: Django's `admin.site.add_action`/`disable_action`, per content type.
+ * Built-in actions are registered through the same `register()` as project actions.
+ */
+const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const definitions: BulkActionDefinition[] = [];
+  /** `name` → disabled everywhere (`'*'`) or for these content types */
+  const disabled = new Map<string, Set<string>>();
+
+  const contentTypesService = () => strapi.plugin(PLUGIN_ID).service('content-types');
+
+  const isDisabled = (name: string, uid: string) => {
+    const set = disabled.get(name);
+    return Boolean(set && (set.has('*') || set.has(uid)));
+  };
+
+  const covers = (definition: BulkActionDefinition, uid: string) => {
+    if (definition.contentTypes !== '*' && !(definition.contentTypes as string[]).includes(uid)) return false;
+    if (!contentTypesService().isActionable(uid)) return false;
+    const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as Schema.ContentType;
+    return definition.supports ? Boolean(definition.supports(model)) : true;
+  };
+
+  const checkForm = (definition: BulkActionDefinition) => {
+    for (const [fieldName, field] of Object.entries(definition.form ?? {})) {
+      if (field.type === 'enumeration' && !field.enum) {
+        throw new Error(`form.${fieldName}: an enumeration field needs an "enum" list`);
+      }
+      if (field.type === 'attribute-value' && (!field.of || definition.form?.[field.of]?.type !== 'attribute')) {
+        throw new Error(`form.${fieldName}: "of" must name an "attribute" field of the same form`);
+      }
+    }
+  };
+
+  return {
+    /** Adds an action. Throws, naming the action and the problem, on any bad definition. */
+    register(definition: BulkActionDefinition) {
+      const label = `bulk-actions: action "${(definition as { name?: unknown })?.name ?? '(unnamed)'}"`;
+      const parsed = definitionSchema.safeParse(definition);
+      if (!parsed.success) throw new Error(`${label} is invalid: ${describeIssues(parsed.error)}`);
+      try {
+        checkForm(definition);
+      } catch (error) {
+        throw new Error(`${label} is invalid: ${(error as Error).message}`);
+      }
+
+      if (definition.contentTypes !== '*') {
+        for (const uid of definition.contentTypes) {
+          if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) {
+            throw new Error(`${label} is invalid: unknown content type "${uid}"`);
+          }
+          if (!contentTypesService().isActionable(uid)) {
+            throw new Error(`${label} is invalid: "${uid}" is not a collection type of the app`);
+          }
+        }
+      }
+
+      const clash = definitions.find((existing) => {
+        if (existing.name !== definition.name) return false;
+        const uids = definition.contentTypes === '*' ? Object.keys(strapi.contentTypes) : definition.contentTypes;
+        return uids.some((uid) => covers(existing, uid) && !isDisabled(existing.name, uid));
+      });
+      if (clash) {
+        throw new Error(
+          `${label} is already registered for ${clash.contentTypes === '*' ? 'every content type' : clash.contentTypes.join(', ')}; ` +
+            `names are unique per content type (disable the existing one first to replace it)`
+        );
+      }
+
+      definitions.push(definition);
+      strapi.plugin(PLUGIN_ID).service('permissions').registerCustomPermissions?.(definition);
+    },
+
+    /** Removes an action everywhere, or only for one content type. */
+    disable(name: string, contentType?: string) {
+      if (!definitions.some((definition) => definition.name === name)) {
+        throw new Error(`bulk-actions: cannot disable "${name}": no action of that name is registered`);
+      }
+      const set = disabled.get(name) ?? new Set<string>();
+      set.add(contentType ?? '*');
+      disabled.set(name, set);
+    },
+
+    /** The actions available to a content type (registered, not disabled, supported), in registration order. */
+    list(contentType: string): BulkActionDefinition[] {
+      return definitions.filter((definition) => covers(definition, contentType) && !isDisabled(definition.name, contentType));
+    },
+
+    get(contentType: string, name: string): BulkActionDefinition | undefined {
+      return this.list(contentType).find((definition) => definition.name === name);
+    },
+
+    /** Every registered definition (for permission registration). */
+    all(): readonly BulkActionDefinition[] {
+      return definitions;
+    },
+
+    isBuiltInPermission: (word: string) => BUILT_IN_PERMISSION_WORDS.includes(word),
+  };
+};
+
+export default createActionsService;
+export type ActionsService = ReturnType<typeof createActionsService>;

@@ -1,0 +1,157 @@
+import type { Core } from '@strapi/strapi';
+import { SKIP_REASONS, type Selection } from '../contracts';
+import type { BulkActionDefinition } from '../types';
+import type { UserAbility } from './permissions';
+
+type Where = Record<string, unknown>;
+
+/** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
+export const ID_CHUNK = 1000;
+
+export const chunk = <T>(items: T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+
+/** The selection as it stands when resolved: what was asked, what may be acted on, and why not the rest. */
+export interface ResolvedSelection {
+  kind: 'documentIds' | 'query';
+  /** entries requested (ids sent, or entries matching the list's filters that the user can see) */
+  total: number;
+  /** documentIds the run may act on, in table order */
+  permittedIds: string[];
+  /** counts per reason */
+  skipped: Record<string, number>;
+  /** which rows of a document this run means: locale and draft/published */
+  scope: Where;
+}
+
+/**
+ * Turns a request's selection into the frozen set of documents a run may touch:
+ * ids that do not exist are `not-found`, records the RBAC conditions exclude are `forbidden`.
+ */
+const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const permissions = () => strapi.plugin('bulk-actions').service('permissions');
+
+  const model = (uid: string) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+
+  /** The rows of each document a run acts on: the draft (or published) row of one locale. */
+  const rowScope = (uid: string, locale: string | null, status: 'draft' | 'published' = 'draft'): Where => {
+    const scope: Where = {};
+    if (locale && model(uid).pluginOptions?.i18n?.localized) scope.locale = locale;
+    if (model(uid).options?.draftAndPublish) {
+      scope.publishedAt = status === 'published' ? { $notNull: true } : { $null: true };
+    }
+    return scope;
+  };
+
+  const and = (...parts: Array<Where | null | undefined>): Where => {
+    const kept = parts.filter((part): part is Where => Boolean(part && Object.keys(part).length));
+    return kept.length === 0 ? {} : kept.length === 1 ? kept[0] : { $and: kept };
+  };
+
+  const documentIdsWhere = async (uid: string, where: Where, search?: string): Promise<string[]> => {
+    const rows = await strapi.db.query(uid as any).findMany({
+      select: ['id', 'documentId'],
+      where,
+      ...(search ? { _q: search } : {}),
+      orderBy: { id: 'asc' },
+    });
+    const seen = new Set<string>();
+    return rows.map((row: { documentId: string }) => row.documentId).filter((id: string) => !seen.has(id) && seen.add(id));
+  };
+
+  const inChunks = async (uid: string, ids: string[], where: Where) => {
+    const found: string[] = [];
+    for (const ids_ of chunk(ids, ID_CHUNK)) {
+      found.push(...(await documentIdsWhere(uid, and(where, { documentId: { $in: ids_ } }))));
+    }
+    return found;
+  };
+
+  return {
+    rowScope,
+    and,
+
+    async resolve(args: {
+      ability: UserAbility;
+      uid: string;
+      definition: BulkActionDefinition;
+      selection: Selection;
+      locale: string | null;
+    }): Promise<ResolvedSelection> {
+      const { ability, uid, definition, selection, locale } = args;
+      const permitted = permissions().actionWhere(ability, uid, definition) as Where | null;
+      const skipped: Record<string, number> = {};
+      const addSkipped = (ids: string[], reason: string) => {
+        if (ids.length) skipped[reason] = (skipped[reason] ?? 0) + ids.length;
+      };
+
+      if ('documentIds' in selection) {
+        const scope = rowScope(uid, locale);
+        const requested = [...new Set(selection.documentIds)];
+        const existing = await inChunks(uid, requested, scope);
+        const existingSet = new Set(existing);
+        const allowed = permitted === null ? [] : await inChunks(uid, existing, and(scope, permitted));
+        const allowedSet = new Set(allowed);
+        addSkipped(requested.filter((id) => !existingSet.has(id)), SKIP_REASONS.notFound);
+        addSkipped(existing.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
+        return { kind: 'documentIds', total: requested.length, permittedIds: allowed, skipped, scope };
+      }
+
+      // "Every entry matching the list's filters and search": what the list would show this user.
+      const { filters, _q, status } = selection.query;
+      await permissions().validateListQuery(ability, uid, { filters, _q });
+      const listScope = rowScope(uid, locale, status ?? 'draft');
+      const filtersWhere = filters ? strapi.get('query-params').transform(uid, { filters }).where : undefined;
+      const readable = permissions().readWhere(ability, uid) as Where | null;
+      const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q);
+      const allowed =
+        permitted === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable, permitted), _q);
+      const allowedSet = new Set(allowed);
+      addSkipped(matching.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
+      // The run itself acts on the draft rows, whichever status the list showed.
+      return { kind: 'query', total: matching.length, permittedIds: allowed, skipped, scope: rowScope(uid, locale) };
+    },
+
+    /** Labels for the preview: the content type's main field (as configured in the Content Manager). */
+    async sample(uid: string, ids: string[], scope: Where, size = 10) {
+      const wanted = ids.slice(0, size);
+      if (!wanted.length) return [];
+      const mainField = await this.mainField(uid);
+      const rows = await strapi.db.query(uid as any).findMany({
+        select: ['documentId', ...(mainField ? [mainField] : [])],
+        where: and(scope, { documentId: { $in: wanted } }),
+      });
+      const byId = new Map(rows.map((row: any) => [row.documentId, row]));
+      return wanted.map((documentId) => {
+        const row: any = byId.get(documentId);
+        const label = mainField && row?.[mainField] != null && row[mainField] !== '' ? String(row[mainField]) : documentId;
+        return { documentId, label };
+      });
+    },
+
+    async mainField(uid: string): Promise<string | null> {
+      const attributes = model(uid).attributes ?? {};
+      try {
+        const configuration = await strapi
+          .plugin('content-manager')
+          .service('content-types')
+          .findConfiguration({ uid });
+        const configured = configuration?.settings?.mainField;
+        if (configured && configured !== 'id' && configured !== 'documentId' && attributes[configured]) return configured;
+      } catch {
+        // fall through to a guess
+      }
+      return (
+        ['title', 'name', 'label'].find((name) => attributes[name]) ??
+        Object.keys(attributes).find((name) => attributes[name].type === 'string') ??
+        null
+      );
+    },
+  };
+};
+
+export default createSelectionService;
+export type SelectionService = ReturnType<typeof createSelectionService>;

@@ -1,0 +1,70 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { PLUGIN_ID, type Settings } from '../contracts';
+
+/**
+ * Which actions are enabled per content type. Nothing is enabled by default; the app's config may
+ * pre-enable; what an administrator saves (plugin store) overrides the config per content type.
+ */
+const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
+  const configured = (): Settings['contentTypes'] => strapi.config.get(`plugin::${PLUGIN_ID}.contentTypes`) ?? {};
+  const actions = () => strapi.plugin(PLUGIN_ID).service('actions');
+  const contentTypes = () => strapi.plugin(PLUGIN_ID).service('content-types');
+
+  const saved = async (): Promise<Settings['contentTypes']> => ((await store().get({})) as Settings | null)?.contentTypes ?? {};
+
+  return {
+    /** Effective settings of every actionable content type. */
+    async get(): Promise<Settings> {
+      const fromStore = await saved();
+      const fromConfig = configured();
+      const result: Settings['contentTypes'] = {};
+      for (const { uid } of contentTypes().list()) {
+        result[uid] = { actions: fromStore[uid]?.actions ?? fromConfig[uid]?.actions ?? [] };
+      }
+      return { contentTypes: result };
+    },
+
+    /** Names of the actions enabled for a content type (`'*'` expanded). */
+    async enabledActions(uid: string): Promise<string[]> {
+      const entry = (await saved())[uid] ?? configured()[uid];
+      const available = actions().list(uid).map((definition: { name: string }) => definition.name);
+      if (!entry) return [];
+      return entry.actions.includes('*') ? available : available.filter((name: string) => entry.actions.includes(name));
+    },
+
+    async isEnabled(uid: string, name: string) {
+      return (await this.enabledActions(uid)).includes(name);
+    },
+
+    /** Replaces the settings of the content types named in `update`; the others keep theirs. */
+    async update(update: Settings): Promise<Settings> {
+      const problems: string[] = [];
+      for (const [uid, { actions: names }] of Object.entries(update.contentTypes)) {
+        if (!contentTypes().isActionable(uid)) {
+          problems.push(`contentTypes.${uid}: not a collection type bulk actions can act on`);
+          continue;
+        }
+        const available = actions().list(uid).map((definition: { name: string }) => definition.name);
+        for (const name of names) {
+          if (name !== '*' && !available.includes(name)) {
+            problems.push(`contentTypes.${uid}.actions: "${name}" is not an action available to ${uid}`);
+          }
+        }
+      }
+      if (problems.length) throw new errors.ValidationError(problems.join('; '));
+
+      const current = await saved();
+      const next = { ...current };
+      for (const [uid, entry] of Object.entries(update.contentTypes)) {
+        next[uid] = { actions: [...new Set(entry.actions)] };
+      }
+      await store().set({ value: { contentTypes: next } });
+      return this.get();
+    },
+  };
+};
+
+export default createSettingsService;
+export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -1,0 +1,109 @@
+/**
+ * The developer's API: what `register()` accepts and what a handler receives.
+ * Import these types from 'strapi-plugin-bulk-actions/strapi-server'.
+ */
+import type { Readable } from 'stream';
+import type { Core, Schema, UID } from '@strapi/strapi';
+import type { ActionMode, ConfirmOptions, FormFieldDefinition, Run, RunFailure, Selection } from './contracts';
+
+export type BuiltInPermission = 'read' | 'create' | 'update' | 'delete' | 'publish';
+
+export interface RunUser {
+  id: number;
+  email?: string;
+  displayName: string;
+}
+
+/** Everything a handler may use. One context per run; `params` are already validated. */
+export interface RunContext<Params extends Record<string, unknown> = Record<string, any>> {
+  uid: UID.ContentType;
+  /** the locale acted on; null for content types without i18n */
+  locale: string | null;
+  user: RunUser;
+  params: Params;
+  /** entries the run may act on (the frozen, permitted selection) */
+  count: number;
+  /**
+   * Query mode: one set-based UPDATE of every entry of the selection (their draft rows in this
+   * locale), chunked, in one transaction, with updatedAt/updatedBy set. Non-localized attributes are
+   * written to every locale of those documents. Resolves to the number of documents changed.
+   */
+  updateAll(data: Record<string, unknown>): Promise<number>;
+  /**
+   * Documents mode: calls `fn` for each entry of the selection, loaded through the Document Service
+   * chunk by chunk. An exception marks that entry failed with its message; the run goes on.
+   */
+  eachDocument(
+    fn: (document: Record<string, any> & { documentId: string }) => Promise<void> | void,
+    /** `load: false` hands `fn` only `{ documentId }` (for work that needs no fields, e.g. publish) */
+    options?: { concurrency?: number; populate?: unknown; load?: boolean }
+  ): Promise<void>;
+  /** The selection's documentIds, chunk by chunk (for handlers that read or write in their own way). */
+  eachChunk(fn: (documentIds: string[]) => Promise<void> | void): Promise<void>;
+  /** Leave an entry out of the counts of done work, with a reason shown to the editor. */
+  skip(documentId: string, reason: string): void;
+  /** Mark an entry failed without throwing. */
+  fail(documentId: string, reason: string): void;
+  /** A sentence for the editor's notification and the audit log. */
+  message(text: string, level?: 'info' | 'warning' | 'error'): void;
+  /** Aborted when the run is cancelled; long handlers should check it between steps. */
+  signal: AbortSignal;
+  strapi: Core.Strapi;
+}
+
+/** What a handler may return: a file for the editor instead of a JSON summary (exports). */
+export interface RunHandlerResult {
+  download?: { filename: string; contentType: string; body: string | Buffer | Readable };
+}
+
+export interface ValidateContext {
+  uid: UID.ContentType;
+  model: Schema.ContentType;
+  /** may the user use this attribute for this CM action (field-level permission)? */
+  canUseField: (field: string, action: 'read' | 'update') => boolean;
+}
+
+export interface BulkActionDefinition<Params extends Record<string, unknown> = Record<string, any>> {
+  /** kebab-case, unique per content type */
+  name: string;
+  label: string;
+  description?: string;
+  /** content-type uids, or '*' for every collection type */
+  contentTypes: UID.ContentType[] | string[] | '*';
+  /** the built-in words map to the Content Manager's permissions; other words become RBAC actions of this plugin */
+  permissions: Array<BuiltInPermission | (string & {})>;
+  form?: Record<string, FormFieldDefinition>;
+  confirm?: ConfirmOptions;
+  mode: ActionMode;
+  /** optional narrowing, e.g. draft & publish content types only */
+  supports?: (model: Schema.ContentType) => boolean;
+  /** optional cross-field validation after the form's own; throw a ValidationError (from @strapi/utils) to refuse */
+  validate?: (params: Params, context: ValidateContext) => void | Promise<void>;
+  handler: (run: RunContext<Params>) => Promise<void | RunHandlerResult> | void | RunHandlerResult;
+}
+
+export type SignalEvent = 'requested' | 'start' | 'end';
+
+export interface SignalPayload {
+  event: SignalEvent;
+  action: string;
+  contentType: string;
+  locale: string | null;
+  user: RunUser;
+  selection: Selection;
+  /** entries requested / actionable after permission checks */
+  total: number;
+  actionable: number;
+  skipped: Record<string, number>;
+  params?: Record<string, unknown>;
+  /** `start` and `end`: the run row */
+  run?: Run;
+  /** `end`: per-entry failures (first 1,000) */
+  failures?: RunFailure[];
+}
+
+export type SignalHandler = (payload: SignalPayload) => void | Promise<void>;
+export interface SignalFilter {
+  contentType?: string;
+  action?: string;
+}

@@ -1,0 +1,24 @@
+import { bootPlayground, type TestApp } from '../helpers/strapi';
+const ARTICLE = 'api::article.article';
+let app: TestApp;
+beforeAll(async () => { app = await bootPlayground(); });
+afterAll(() => app?.close());
+it('smoke', async () => {
+  await app.enableActions(ARTICLE, ['*']);
+  const list = await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`);
+  console.log(JSON.stringify(list.body).slice(0, 1500));
+  const ids = (await app.knex()('articles').where({ locale: 'en' }).whereNull('published_at').limit(5)).map((r: any) => r.document_id);
+  const prev = await app.as('author').post(`/bulk-actions/content-types/${ARTICLE}/actions/update-field/preview`).send({ selection: { documentIds: [...ids, 'nope'] } });
+  console.log(prev.status, JSON.stringify(prev.body));
+  const run = await app.as('author').post(`/bulk-actions/content-types/${ARTICLE}/actions/update-field/run`).send({ selection: { documentIds: ids }, params: { field: 'stage', value: 'trash' } });
+  console.log(run.status, JSON.stringify(run.body));
+  const q = await app.as('editor').post(`/bulk-actions/content-types/${ARTICLE}/actions/update-field/run`).send({ selection: { query: { filters: { stage: { $eq: 'review' } } } }, params: { field: 'views', value: 7 } });
+  console.log(q.status, JSON.stringify(q.body));
+  const csv = await app.as('editor').post(`/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`).send({ selection: { documentIds: ids } });
+  console.log(csv.status, csv.headers['content-type'], csv.headers['content-disposition'], csv.text);
+  const rn0 = await app.as('editor').post(`/bulk-actions/content-types/api::extraction-config.extraction-config/actions/run-now/run`).send({ selection: { query: {} } });
+  console.log(rn0.status, JSON.stringify(rn0.body));
+  await app.enableActions('api::extraction-config.extraction-config', ['run-now']);
+  const rn = await app.as('editor').post(`/bulk-actions/content-types/api::extraction-config.extraction-config/actions/run-now/run`).send({ selection: { query: {} } });
+  console.log(rn.status, JSON.stringify(rn.body));
+});
