@@ -1,20 +1,8 @@
-import Papa from 'papaparse';
 import type { Core } from '@strapi/strapi';
 import type { BulkActionDefinition, RunContext } from '../types';
+import { cellOf, csvLines } from '../utils/csv';
 
-/** Cells a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @ tab CR NUL. */
-const FORMULA_START = /^[=+\-@\t\r\0]/;
-
-/** Prefixes a quote so a spreadsheet shows the text instead of evaluating it. Only strings are touched. */
-export const neutralizeCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
-
-const cellOf = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return neutralizeCell(value);
-  if (typeof value === 'object') return neutralizeCell(JSON.stringify(value));
-  return String(value);
-};
+export { neutralizeCell } from '../utils/csv';
 
 const relationCell = (value: unknown) => {
   const related = Array.isArray(value) ? value : value ? [value] : [];
@@ -53,7 +41,7 @@ export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
     const { header, localized, relations, scalars } = exportColumns(strapi, uid, fields);
     const scope = strapi.plugin('bulk-actions').service('selection').rowScope(uid, run.locale);
 
-    const chunks: string[] = [Papa.unparse([header])];
+    const chunks: string[] = [csvLines([header])];
     await run.eachChunk(async (documentIds) => {
       const rows = await strapi.db.query(uid as any).findMany({
         select: ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars],
@@ -66,11 +54,11 @@ export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
         ...(localized ? [row.locale] : []),
         ...fields.map((name) => (relations.includes(name) ? relationCell(row[name]) : cellOf(row[name]))),
       ]);
-      if (lines.length) chunks.push(Papa.unparse(lines, { newline: '\r\n' }));
+      chunks.push(csvLines(lines));
     });
 
     return {
-      download: { filename: fileName(strapi, uid), contentType: 'text/csv; charset=utf-8', body: `${chunks.join('\r\n')}\r\n` },
+      download: { filename: fileName(strapi, uid), contentType: 'text/csv; charset=utf-8', body: chunks.join('') },
     };
   },
 };

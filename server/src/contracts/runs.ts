@@ -18,6 +18,8 @@ export interface Run {
   userName: string | null;
   selectionKind: 'documentIds' | 'query';
   total: number;
+  /** entries dealt with so far (done, skipped or failed); equals total once finished */
+  processed: number;
   succeeded: number;
   skipped: number;
   failed: number;
@@ -54,6 +56,17 @@ export type ListRunsQuery = z.infer<typeof listRunsQuerySchema>;
 export interface ListRunsResponse {
   data: Run[];
   meta: { pagination: { page: number; pageSize: number; pageCount: number; total: number } };
+}
+
+/** A content type's actions as the settings page lists them (enabled or not). */
+export interface AvailableAction {
+  name: string;
+  label: string;
+  description: string | null;
+  destructive: boolean;
+}
+export interface AvailableActionsResponse {
+  data: AvailableAction[];
 }
 
 export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive();

@@ -4,6 +4,7 @@ import {
   PLUGIN_ID,
   previewRequestSchema,
   runRequestSchema,
+  type AvailableActionsResponse,
   type ListActionsResponse,
   type PreviewResponse,
   type RunResponse,
@@ -29,6 +30,12 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async list(ctx: Context) {
       const body: ListActionsResponse = { data: await runner().listActions(ctx.params.uid, ctx.state.userAbility) };
+      ctx.body = body;
+    },
+
+    /** Every action a content type offers, enabled or not (the settings page's columns). */
+    async available(ctx: Context) {
+      const body: AvailableActionsResponse = { data: runner().availableActions(ctx.params.uid) };
       ctx.body = body;
     },
 

@@ -20,6 +20,12 @@ export default {
       // No content is exposed: the answer is limited to the content types the user may read.
       { method: 'GET', path: '/info', handler: 'info.get', config: { policies: ['admin::isAuthenticatedAdmin'] } },
       { method: 'GET', path: '/content-types/:uid/actions', handler: 'actions.list', config: contentTypeRead },
+      {
+        method: 'GET',
+        path: '/content-types/:uid/available-actions',
+        handler: 'actions.available',
+        config: guarded([PLUGIN_PERMISSIONS.settingsRead]),
+      },
       { method: 'POST', path: '/content-types/:uid/actions/:name/preview', handler: 'actions.preview', config: contentTypeRead },
       { method: 'POST', path: '/content-types/:uid/actions/:name/run', handler: 'actions.run', config: contentTypeRead },
       { method: 'GET', path: '/runs', handler: 'runs.find', config: guarded([PLUGIN_PERMISSIONS.runsRead]) },

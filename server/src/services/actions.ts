@@ -41,13 +41,13 @@ const describeIssues = (error: z.ZodError) =>
  */
 const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const definitions: BulkActionDefinition[] = [];
-  /** `name` → disabled everywhere (`'*'`) or for these content types */
-  const disabled = new Map<string, Set<string>>();
+  /** definition → disabled everywhere (`'*'`) or for these content types; a later registration of the name is unaffected */
+  const disabled = new Map<BulkActionDefinition, Set<string>>();
 
   const contentTypesService = () => strapi.plugin(PLUGIN_ID).service('content-types');
 
-  const isDisabled = (name: string, uid: string) => {
-    const set = disabled.get(name);
+  const isDisabled = (definition: BulkActionDefinition, uid: string) => {
+    const set = disabled.get(definition);
     return Boolean(set && (set.has('*') || set.has(uid)));
   };
 
@@ -95,7 +95,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const clash = definitions.find((existing) => {
         if (existing.name !== definition.name) return false;
         const uids = definition.contentTypes === '*' ? Object.keys(strapi.contentTypes) : definition.contentTypes;
-        return uids.some((uid) => covers(existing, uid) && !isDisabled(existing.name, uid));
+        return uids.some((uid) => covers(existing, uid) && !isDisabled(existing, uid));
       });
       if (clash) {
         throw new Error(
@@ -110,17 +110,18 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Removes an action everywhere, or only for one content type. */
     disable(name: string, contentType?: string) {
-      if (!definitions.some((definition) => definition.name === name)) {
-        throw new Error(`bulk-actions: cannot disable "${name}": no action of that name is registered`);
+      const named = definitions.filter((definition) => definition.name === name);
+      if (!named.length) throw new Error(`bulk-actions: cannot disable "${name}": no action of that name is registered`);
+      for (const definition of named) {
+        const set = disabled.get(definition) ?? new Set<string>();
+        set.add(contentType ?? '*');
+        disabled.set(definition, set);
       }
-      const set = disabled.get(name) ?? new Set<string>();
-      set.add(contentType ?? '*');
-      disabled.set(name, set);
     },
 
     /** The actions available to a content type (registered, not disabled, supported), in registration order. */
     list(contentType: string): BulkActionDefinition[] {
-      return definitions.filter((definition) => covers(definition, contentType) && !isDisabled(definition.name, contentType));
+      return definitions.filter((definition) => covers(definition, contentType) && !isDisabled(definition, contentType));
     },
 
     get(contentType: string, name: string): BulkActionDefinition | undefined {

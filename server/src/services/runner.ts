@@ -64,11 +64,15 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       [user.firstname, user.lastname].filter(Boolean).join(' ') || user.username || user.email || `user ${user.id}`,
   });
 
-  /** 404 for an unknown content type or action, 403 when it is not enabled or not permitted. */
-  const resolveAction = async (uid: string, name: string, ability: UserAbility): Promise<BulkActionDefinition> => {
+  const assertActionable = (uid: string) => {
     if (!service('content-types').isActionable(uid)) {
       throw new errors.NotFoundError(`Unknown content type "${uid}" (bulk actions act on collection types)`);
     }
+  };
+
+  /** 404 for an unknown content type or action, 403 when it is not enabled or not permitted. */
+  const resolveAction = async (uid: string, name: string, ability: UserAbility): Promise<BulkActionDefinition> => {
+    assertActionable(uid);
     const definition = service('actions').get(uid, name) as BulkActionDefinition | undefined;
     if (!definition) throw new errors.NotFoundError(`Unknown action "${name}" for ${uid}`);
     if (!(await service('settings').isEnabled(uid, name))) {
@@ -112,10 +116,18 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     resolveAction,
 
+    availableActions(uid: string) {
+      assertActionable(uid);
+      return (service('actions').list(uid) as BulkActionDefinition[]).map((definition) => ({
+        name: definition.name,
+        label: definition.label,
+        description: definition.description ?? null,
+        destructive: Boolean(definition.confirm?.destructive),
+      }));
+    },
+
     async listActions(uid: string, ability: UserAbility) {
-      if (!service('content-types').isActionable(uid)) {
-        throw new errors.NotFoundError(`Unknown content type "${uid}" (bulk actions act on collection types)`);
-      }
+      assertActionable(uid);
       const enabled: string[] = await service('settings').enabledActions(uid);
       return (service('actions').list(uid) as BulkActionDefinition[])
         .filter((definition) => enabled.includes(definition.name))

@@ -17,6 +17,7 @@ export const toRun = (row: any): Run => ({
   userName: row.userName ?? null,
   selectionKind: row.selectionKind,
   total: row.total ?? 0,
+  processed: row.processed ?? 0,
   succeeded: row.succeeded ?? 0,
   skipped: row.skipped ?? 0,
   failed: row.failed ?? 0,
@@ -60,7 +61,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async start(run: RunStart): Promise<Run> {
       const row = await query().create({
-        data: { ...run, status: 'running', startedAt: new Date(), succeeded: 0, skipped: 0, failed: 0, failures: [] },
+        data: { ...run, status: 'running', startedAt: new Date(), processed: 0, succeeded: 0, skipped: 0, failed: 0, failures: [] },
       });
       return toRun(row);
     },
@@ -71,6 +72,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { id: run.id },
         data: {
           ...outcome,
+          processed: outcome.succeeded + outcome.skipped + outcome.failed,
           failures: outcome.failures.slice(0, MAX_FAILURES),
           finishedAt,
           durationMs: finishedAt.getTime() - new Date(run.startedAt).getTime(),

@@ -1,0 +1,54 @@
+import type * as React from 'react';
+import type { Run } from '../../server/src/contracts';
+
+/** An action as the settings page lists it: every action available to a content type. */
+export interface AvailableAction {
+  name: string;
+  label: string;
+  description: string | null;
+  destructive: boolean;
+}
+
+/** A run as the admin shows it; `processed` comes with background runs. */
+export type RunView = Run & { processed?: number };
+
+export const ACTIVE_STATUSES = ['queued', 'running'] as const;
+export const isActive = (run: Pick<Run, 'status'>) => (ACTIVE_STATUSES as readonly string[]).includes(run.status);
+
+/* -------------------------------------------------------------------------------------------------
+ * The slice of the Content Manager's admin API this plugin uses (the apis are typed `unknown`).
+ * -----------------------------------------------------------------------------------------------*/
+
+export interface ListViewDocument {
+  id: number | string;
+  documentId: string;
+  [key: string]: unknown;
+}
+
+export interface BulkActionProps {
+  model: string;
+  collectionType: string;
+  documents: ListViewDocument[];
+}
+
+export interface BulkActionDescription {
+  label: string;
+  icon?: React.ReactNode;
+  variant?: 'default' | 'secondary' | 'tertiary' | 'danger' | 'danger-light' | 'success' | 'ghost';
+  disabled?: boolean;
+  dialog?: {
+    type: 'modal';
+    title: string;
+    content: React.ComponentType<{ onClose: () => void }>;
+    onClose?: () => void;
+  };
+}
+
+export interface BulkActionComponent {
+  (props: BulkActionProps): BulkActionDescription | null;
+  type?: string;
+}
+
+export interface ContentManagerApis {
+  addBulkAction: (actions: BulkActionComponent[] | ((previous: BulkActionComponent[]) => BulkActionComponent[])) => void;
+}
