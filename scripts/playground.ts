@@ -47,6 +47,34 @@ export function ensurePluginBuilt(log = console.log) {
   run('npm', ['run', 'build', '--silent'], REPO_ROOT);
 }
 
+/**
+ * Tests load only the server half: when its sources are newer than dist/server/index.js, bundle it
+ * with esbuild (a fraction of a second, and independent of the admin half's state). `npm run build`
+ * remains the build that ships (both halves, type declarations).
+ */
+export function ensureServerBuilt(log = console.log) {
+  const output = path.join(REPO_ROOT, 'dist', 'server', 'index.js');
+  const sources = newestMtime(['server', 'package.json'].map((f) => path.join(REPO_ROOT, f)));
+  if (oldestMtime([output]) > sources && fs.existsSync(path.join(REPO_ROOT, 'dist', 'server', 'src', 'index.d.ts'))) return;
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'server', 'src', 'index.d.ts'))) {
+    // the playground's TypeScript imports the plugin's declarations: a first full build provides them
+    ensurePluginBuilt(log);
+    return;
+  }
+  log('Bundling the server half for the tests (esbuild)...');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('esbuild').buildSync({
+    entryPoints: [path.join(REPO_ROOT, 'server', 'src', 'index.ts')],
+    outfile: output,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+
 /** Compiles the playground's TypeScript (config, content types, seed) into playground/dist. */
 export async function compilePlayground() {
   return compileStrapi({ appDir: PLAYGROUND_DIR });

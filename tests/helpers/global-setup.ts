@@ -1,8 +1,8 @@
-import { compilePlayground, ensurePluginBuilt } from '../../scripts/playground';
+import { compilePlayground, ensureServerBuilt } from '../../scripts/playground';
 
-/** Once per `npm test`: the plugin's dist and the compiled playground must be current. */
+/** Once per `npm test`: the plugin's server bundle and the compiled playground must be current. */
 export default async function globalSetup() {
   process.env.STRAPI_TELEMETRY_DISABLED = 'true';
-  ensurePluginBuilt((message) => process.stdout.write(`\n${message}\n`));
+  ensureServerBuilt((message) => process.stdout.write(`\n${message}\n`));
   await compilePlayground();
 }

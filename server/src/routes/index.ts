@@ -8,6 +8,8 @@ const guarded = (actions: string[]) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions } }],
 });
 
+const authenticated = { policies: ['admin::isAuthenticatedAdmin'] };
+
 /** Acting on a content type starts with being allowed to read it in the Content Manager (subject from the URL). */
 const contentTypeRead = {
   policies: ['admin::isAuthenticatedAdmin', 'plugin::bulk-actions.can-read-content-type'],
@@ -18,7 +20,7 @@ export default {
     type: 'admin',
     routes: [
       // No content is exposed: the answer is limited to the content types the user may read.
-      { method: 'GET', path: '/info', handler: 'info.get', config: { policies: ['admin::isAuthenticatedAdmin'] } },
+      { method: 'GET', path: '/info', handler: 'info.get', config: authenticated },
       { method: 'GET', path: '/content-types/:uid/actions', handler: 'actions.list', config: contentTypeRead },
       {
         method: 'GET',
@@ -29,8 +31,9 @@ export default {
       { method: 'POST', path: '/content-types/:uid/actions/:name/preview', handler: 'actions.preview', config: contentTypeRead },
       { method: 'POST', path: '/content-types/:uid/actions/:name/run', handler: 'actions.run', config: contentTypeRead },
       { method: 'GET', path: '/runs', handler: 'runs.find', config: guarded([PLUGIN_PERMISSIONS.runsRead]) },
-      // the owner may read their own run; findOne checks owner-or-runs.read
-      { method: 'GET', path: '/runs/:id', handler: 'runs.findOne', config: contentTypeRead },
+      // a run's owner may read it without runs.read: the controller checks owner-or-runs.read
+      { method: 'GET', path: '/runs/:id', handler: 'runs.findOne', config: authenticated },
+      { method: 'GET', path: '/runs/:id/failures', handler: 'runs.failures', config: authenticated },
       { method: 'GET', path: '/settings', handler: 'settings.get', config: guarded([PLUGIN_PERMISSIONS.settingsRead]) },
       { method: 'PUT', path: '/settings', handler: 'settings.update', config: guarded([PLUGIN_PERMISSIONS.settingsUpdate]) },
     ],
