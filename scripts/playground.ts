@@ -61,7 +61,7 @@ export function ensureServerBuilt(log = console.log) {
     ensurePluginBuilt(log);
     return;
   }
-  log('Bundling the server half for the tests (esbuild)...');
+  log('Bundling the server half for the tests (esbuild + tsc declarations)...');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('esbuild').buildSync({
     entryPoints: [path.join(REPO_ROOT, 'server', 'src', 'index.ts')],
@@ -73,6 +73,8 @@ export function ensureServerBuilt(log = console.log) {
     packages: 'external',
     logLevel: 'warning',
   });
+  // the playground's TypeScript imports the plugin's types from dist/server/src
+  run(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'server/tsconfig.json', '--declaration', '--emitDeclarationOnly', '--noEmit', 'false', '--outDir', 'dist'], REPO_ROOT);
 }
 
 /** Compiles the playground's TypeScript (config, content types, seed) into playground/dist. */

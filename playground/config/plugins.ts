@@ -14,9 +14,18 @@ function findPluginRoot(start: string): string {
   throw new Error(`strapi-plugin-bulk-actions not found above ${start}`);
 }
 
-export default () => ({
+export default ({ env }) => ({
   'bulk-actions': {
     enabled: true,
     resolve: findPluginRoot(__dirname),
+    config: {
+      // the playground exposes the job settings to the environment so tests can shorten them
+      jobs: {
+        worker: env.bool('BULK_ACTIONS_WORKER', true),
+        pollIntervalMs: env.int('BULK_ACTIONS_POLL_MS', 1000),
+        staleAfterMs: env.int('BULK_ACTIONS_STALE_MS', 30000),
+        ...(env('BULK_ACTIONS_EXPORT_DIR') ? { exportDir: env('BULK_ACTIONS_EXPORT_DIR') } : {}),
+      },
+    },
   },
 });

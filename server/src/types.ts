@@ -2,7 +2,6 @@
  * The developer's API: what `register()` accepts and what a handler receives.
  * Import these types from 'strapi-plugin-bulk-actions/strapi-server'.
  */
-import type { Readable } from 'stream';
 import type { Core, Schema, UID } from '@strapi/strapi';
 import type { ActionMode, ConfirmOptions, FormFieldDefinition, Run, RunFailure, Selection } from './contracts';
 
@@ -38,8 +37,14 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
     /** `load: false` hands `fn` only `{ documentId }` (for work that needs no fields, e.g. publish) */
     options?: { concurrency?: number; populate?: unknown; load?: boolean }
   ): Promise<void>;
-  /** The selection's documentIds, chunk by chunk (for handlers that read or write in their own way). */
-  eachChunk(fn: (documentIds: string[]) => Promise<void> | void): Promise<void>;
+  /**
+   * The selection's documentIds, chunk by chunk, for handlers that read or write in their own way.
+   * Each chunk runs in a transaction: write through `strapi.db.query()` (joins it on its own) or
+   * raw knex with `.transacting(tools.trx)`.
+   */
+  eachChunk(fn: (documentIds: string[], tools: ChunkTools) => Promise<void> | void): Promise<void>;
+  /** Actions with `output`: the file's first line(s), written once (not again when a run resumes). */
+  writeHeader(text: string): Promise<void>;
   /** Leave an entry out of the counts of done work, with a reason shown to the editor. */
   skip(documentId: string, reason: string): void;
   /** Mark an entry failed without throwing. */
@@ -51,9 +56,19 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
   strapi: Core.Strapi;
 }
 
-/** What a handler may return: a file for the editor instead of a JSON summary (exports). */
-export interface RunHandlerResult {
-  download?: { filename: string; contentType: string; body: string | Buffer | Readable };
+/** Given to each `eachChunk` callback. */
+export interface ChunkTools {
+  /** the chunk's knex transaction, for raw queries */
+  trx: Core.Strapi['db']['connection'];
+  /** Actions with `output`: text appended to the file when the chunk commits. */
+  write(text: string): void;
+}
+
+/** A file the action produces (exports): streamed to the editor, or kept for download when queued. */
+export interface ActionOutput {
+  contentType: string;
+  /** file name extension, e.g. 'csv'; the name is `<plural name>-<date>.<extension>` */
+  extension: string;
 }
 
 export interface ValidateContext {
@@ -75,11 +90,17 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
   form?: Record<string, FormFieldDefinition>;
   confirm?: ConfirmOptions;
   mode: ActionMode;
+  /** the action produces a file (see ActionOutput); its runs answer with the file */
+  output?: ActionOutput;
   /** optional narrowing, e.g. draft & publish content types only */
   supports?: (model: Schema.ContentType) => boolean;
   /** optional cross-field validation after the form's own; throw a ValidationError (from @strapi/utils) to refuse */
   validate?: (params: Params, context: ValidateContext) => void | Promise<void>;
-  handler: (run: RunContext<Params>) => Promise<void | RunHandlerResult> | void | RunHandlerResult;
+  /**
+   * Does the work. A run that is queued, or resumed after a restart, calls it again: do the work
+   * through the passes (updateAll, eachDocument, eachChunk), which skip what is already committed.
+   */
+  handler: (run: RunContext<Params>) => Promise<void> | void;
 }
 
 export type SignalEvent = 'requested' | 'start' | 'end';
@@ -96,7 +117,7 @@ export interface SignalPayload {
   actionable: number;
   skipped: Record<string, number>;
   params?: Record<string, unknown>;
-  /** `start` and `end`: the run row */
+  /** `end`: the finished run row (`start` fires before the row exists, so an interrupt leaves no half-made run) */
   run?: Run;
   /** `end`: per-entry failures (first 1,000) */
   failures?: RunFailure[];

@@ -38,3 +38,53 @@ export const draftIdsCreatedBy = async (app: TestApp, userId: number, limit = 10
 /** A snapshot of every article row, for "nothing changed" assertions. */
 export const snapshotArticles = async (app: TestApp) =>
   app.knex()('articles').orderBy('id').select('id', 'document_id', 'locale', 'title', 'stage', 'views', 'featured', 'published_at', 'updated_at');
+
+/**
+ * Inserts `count` English draft articles straight into the table (far faster than the Document
+ * Service), for the large-selection tests. Returns their documentIds in insertion order.
+ */
+export async function insertArticles(app: TestApp, count: number, { stage = 'review', prefix = 'Bulk' } = {}) {
+  const knex = app.knex();
+  const now = new Date();
+  const ids: string[] = [];
+  const rows = [];
+  for (let i = 0; i < count; i += 1) {
+    const documentId = `bulk${String(i).padStart(8, '0')}${Math.random().toString(36).slice(2, 14)}`.slice(0, 24);
+    ids.push(documentId);
+    rows.push({
+      document_id: documentId,
+      title: `${prefix} ${i}`,
+      body: `Body ${i}`,
+      stage,
+      views: 0,
+      featured: false,
+      locale: 'en',
+      created_at: now,
+      updated_at: now,
+      published_at: null,
+      created_by_id: app.seeded.users.editor.id,
+      updated_by_id: app.seeded.users.editor.id,
+    });
+  }
+  for (let i = 0; i < rows.length; i += 500) await knex('articles').insert(rows.slice(i, i + 500));
+  return ids;
+}
+
+/** Polls GET /runs/:id until `done(run)` (or the timeout), returning every state seen. */
+export async function followRun(
+  request: () => { get: (url: string) => any },
+  runId: number,
+  done: (run: any) => boolean = (run) => !['queued', 'running'].includes(run.status),
+  { timeoutMs = 120_000, intervalMs = 100 } = {}
+) {
+  const seen: any[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request().get(`/bulk-actions/runs/${runId}`);
+    if (res.status !== 200) throw new Error(`GET /runs/${runId}: ${res.status} ${JSON.stringify(res.body)}`);
+    seen.push(res.body.data.run);
+    if (done(res.body.data.run)) return seen;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.data.run.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -6,13 +6,11 @@
  *   afterAll(() => app.close());
  *   const res = await app.as('author').get('/bulk-actions/info');
  */
-import fs from 'fs';
 import net from 'net';
-import os from 'os';
-import path from 'path';
 import request from 'supertest';
 import type { Core } from '@strapi/strapi';
 import { loadPlayground, playgroundSeed } from '../../scripts/playground';
+import { createTestDatabase, type TestDatabase } from './database';
 
 export type Role = 'admin' | 'editor' | 'author';
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -36,6 +34,8 @@ export interface TestApp {
   enableActions: (uid: string, actions: string[]) => Promise<void>;
   /** knex bound to the test database, for reading what actually changed. */
   knex: () => Core.Strapi['db']['connection'];
+  /** The database this app uses (pass it to another boot or child process to share it). */
+  database: TestDatabase;
   close: () => Promise<void>;
 }
 
@@ -47,13 +47,31 @@ export interface PermissionSpec {
 }
 
 export interface BootOptions {
+  /** Environment for this boot only (read by the playground's config and register()). */
+  env?: Record<string, string>;
+  /** Reuse this database (a second instance on the same data) instead of a fresh one. */
+  database?: TestDatabase;
   /** Articles to seed (default 40: enough for every stage, locale and owner). */
   articles?: number;
   categories?: number;
   extractionConfigs?: number;
 }
 
-async function freePort(): Promise<number> {
+/** Sets env vars for the duration of `fn` (Strapi reads them while loading), then restores them. */
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -66,14 +84,10 @@ async function freePort(): Promise<number> {
 }
 
 export async function bootPlayground(options: BootOptions = {}): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-actions-test-'));
+  const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
-  process.env.DATABASE_FILENAME = path.join(dir, 'data.db');
-  process.env.HOST = '127.0.0.1';
-  process.env.PORT = String(port);
-  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
-
-  const strapi = await loadPlayground({ serveAdminPanel: false, logLevel: process.env.LOG_LEVEL ?? 'error' });
+  const env = { ...database.env, HOST: '127.0.0.1', PORT: String(port), STRAPI_TELEMETRY_DISABLED: 'true', ...options.env };
+  const strapi = await withEnv(env, () => loadPlayground({ serveAdminPanel: false, logLevel: process.env.LOG_LEVEL ?? 'error' }));
   const password = 'Test-Password-123';
   const seeded = await playgroundSeed().seed(strapi, {
     password,
@@ -131,9 +145,10 @@ export async function bootPlayground(options: BootOptions = {}): Promise<TestApp
       if (res.status !== 200) throw new Error(`enabling ${actions.join(', ')} on ${uid} failed: ${res.status} ${JSON.stringify(res.body)}`);
     },
     knex: () => strapi.db.connection,
+    database,
     async close() {
       await strapi.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!options.database) await database.drop();
     },
   };
 }

@@ -18,8 +18,8 @@ describe('runs: the audit log, idempotency', () => {
       form: { secretToken: { type: 'string', secret: true } },
       async handler(run: any) {
         bumps += 1;
-        await run.eachChunk(async (documentIds: string[]) => {
-          await run.strapi.db.connection('articles').whereIn('document_id', documentIds).increment('views', 1);
+        await run.eachChunk(async (documentIds: string[], { trx }: any) => {
+          await trx('articles').whereIn('document_id', documentIds).increment('views', 1);
         });
       },
     });

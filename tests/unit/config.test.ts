@@ -3,7 +3,17 @@ import config, { pluginConfigSchema } from '../../server/src/config';
 describe('plugin config', () => {
   it('has defaults that pass its own validator', () => {
     const defaults = config.default();
-    expect(defaults).toEqual({ contentTypes: {}, maxSelection: 10_000 });
+    expect(defaults).toEqual({
+      contentTypes: {},
+      maxSelection: 10_000,
+      jobs: {
+        worker: true,
+        pollIntervalMs: 1000,
+        staleAfterMs: 30_000,
+        thresholds: { query: 1000, documents: 100, export: 5000 },
+        exportRetentionHours: 24,
+      },
+    });
     expect(() => config.validator(defaults)).not.toThrow();
   });
 
@@ -17,5 +27,6 @@ describe('plugin config', () => {
     expect(() => config.validator({ contentTypes: {}, maxSelection: 10, typo: true })).toThrow(/Unrecognized key.*typo/);
     expect(() => config.validator({ maxSelection: 'many' })).toThrow(/maxSelection/);
     expect(() => config.validator({ contentTypes: { x: { actions: 'delete' } } })).toThrow(/contentTypes\.x\.actions/);
+    expect(() => config.validator({ jobs: { thresholds: { query: 0 } } })).toThrow(/jobs\.thresholds\.query/);
   });
 });

@@ -18,11 +18,6 @@ export const exportColumns = (strapi: Core.Strapi, uid: string, fields: string[]
   return { header: ['documentId', ...(localized ? ['locale'] : []), ...fields], localized, relations, scalars };
 };
 
-const fileName = (strapi: Core.Strapi, uid: string) => {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-  return `${model.info?.pluralName ?? 'entries'}-${new Date().toISOString().slice(0, 10)}.csv`;
-};
-
 /** Django-adminactions' "Export as CSV": the selected entries' fields the user may read. */
 export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
   name: 'export-csv',
@@ -31,6 +26,7 @@ export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
   contentTypes: '*',
   permissions: ['read'],
   mode: 'query',
+  output: { contentType: 'text/csv; charset=utf-8', extension: 'csv' },
   form: {
     fields: { type: 'attributes', label: 'Fields', permission: 'read' },
   },
@@ -41,24 +37,24 @@ export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
     const { header, localized, relations, scalars } = exportColumns(strapi, uid, fields);
     const scope = strapi.plugin('bulk-actions').service('selection').rowScope(uid, run.locale);
 
-    const chunks: string[] = [csvLines([header])];
-    await run.eachChunk(async (documentIds) => {
+    await run.writeHeader(csvLines([header]));
+    // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory
+    await run.eachChunk(async (documentIds, { write }) => {
       const rows = await strapi.db.query(uid as any).findMany({
         select: ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars],
         where: { ...scope, documentId: { $in: documentIds } },
         populate: Object.fromEntries(relations.map((name) => [name, { select: ['documentId'] }])),
         orderBy: { id: 'asc' },
       });
-      const lines = rows.map((row: any) => [
-        row.documentId,
-        ...(localized ? [row.locale] : []),
-        ...fields.map((name) => (relations.includes(name) ? relationCell(row[name]) : cellOf(row[name]))),
-      ]);
-      chunks.push(csvLines(lines));
+      write(
+        csvLines(
+          rows.map((row: any) => [
+            row.documentId,
+            ...(localized ? [row.locale] : []),
+            ...fields.map((name) => (relations.includes(name) ? relationCell(row[name]) : cellOf(row[name]))),
+          ])
+        )
+      );
     });
-
-    return {
-      download: { filename: fileName(strapi, uid), contentType: 'text/csv; charset=utf-8', body: chunks.join('') },
-    };
   },
 };

@@ -12,21 +12,14 @@ export const unpublishAction: BulkActionDefinition = {
   supports: hasDraftAndPublish,
   confirm: { message: 'Unpublish {count} entries?' },
   async handler(run) {
-    await run.eachChunk(async (documentIds) => {
-      const published = await run.strapi.db.query(run.uid).findMany({
-        select: ['documentId'],
-        where: {
-          documentId: { $in: documentIds },
-          publishedAt: { $notNull: true },
-          ...(run.locale ? { locale: run.locale } : {}),
-        },
-      });
-      const publishedIds = new Set(published.map((row: { documentId: string }) => row.documentId));
-      documentIds.filter((id) => !publishedIds.has(id)).forEach((id) => run.skip(id, 'not-published'));
-    });
     await run.eachDocument(
       async ({ documentId }) => {
-        await run.strapi.documents(run.uid).unpublish({ documentId, ...(run.locale ? { locale: run.locale } : {}) });
+        const locale = run.locale ? { locale: run.locale } : {};
+        const published = await run.strapi.db
+          .query(run.uid)
+          .findOne({ select: ['id'], where: { documentId, publishedAt: { $notNull: true }, ...locale } });
+        if (!published) return run.skip(documentId, 'not-published');
+        await run.strapi.documents(run.uid).unpublish({ documentId, ...locale });
       },
       { load: false }
     );

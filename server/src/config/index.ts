@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const positive = (fallback: number) => z.number().int().positive().default(fallback);
+
 /** The plugin's configuration (`config/plugins.ts` → `'bulk-actions': { config: { ... } }`). */
 export const pluginConfigSchema = z
   .object({
@@ -7,6 +9,24 @@ export const pluginConfigSchema = z
     contentTypes: z.record(z.string(), z.object({ actions: z.array(z.string()) }).strict()).default({}),
     /** Largest id list a selection may carry. */
     maxSelection: z.number().int().positive().max(1_000_000).default(10_000),
+    /** Background jobs: runs over more entries than a threshold are queued and worked by every instance. */
+    jobs: z
+      .object({
+        /** Run the worker loop in this instance (queued runs still need one instance that does). */
+        worker: z.boolean().default(true),
+        pollIntervalMs: positive(1000),
+        /** A running job whose heartbeat is older than this is taken over by another worker. */
+        staleAfterMs: positive(30_000),
+        thresholds: z
+          .object({ query: positive(1000), documents: positive(100), export: positive(5000) })
+          .strict()
+          .default({}),
+        /** Where queued exports are written (default: <app>/.tmp/bulk-actions-exports). */
+        exportDir: z.string().min(1).optional(),
+        exportRetentionHours: z.number().positive().default(24),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -1,7 +1,10 @@
 import runSchema from './run/schema.json';
+import runChunkSchema from './run-chunk/schema.json';
 
 export const RUN_UID = 'plugin::bulk-actions.run' as const;
+export const RUN_CHUNK_UID = 'plugin::bulk-actions.run-chunk' as const;
 
 export default {
   run: { schema: runSchema },
+  'run-chunk': { schema: runChunkSchema },
 };

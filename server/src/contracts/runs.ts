@@ -32,6 +32,8 @@ export interface Run {
   finishedAt: string | null;
   durationMs: number | null;
   idempotencyKey: string | null;
+  /** a file the run produced (queued exports), downloadable by its owner from /runs/:id/download */
+  download: { name: string; contentType: string } | null;
 }
 
 export interface RunResponse {

@@ -9,7 +9,7 @@ import {
   type PreviewResponse,
   type RunResponse,
 } from '../contracts';
-import { RunInterruptedError } from '../services/runner';
+import { RunInterruptedError, type RunStarted } from '../services/runner';
 import { parseOrThrow } from '../utils/validate';
 
 const caller = (ctx: Context) => ({ ability: ctx.state.userAbility, user: ctx.state.user });
@@ -53,15 +53,17 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async run(ctx: Context) {
       const request = parseOrThrow(runRequestSchema(maxIds()), ctx.request.body, 'body');
       try {
-        const { run, download } = await runner().run(ctx.params.uid, ctx.params.name, request, caller(ctx));
-        if (download) {
-          ctx.set('Content-Disposition', `attachment; filename="${download.filename.replace(/"/g, '')}"`);
-          ctx.set('X-Bulk-Actions-Run-Id', String(run.id));
-          ctx.type = download.contentType;
-          ctx.body = download.body;
+        const started: RunStarted = await runner().run(ctx.params.uid, ctx.params.name, request, caller(ctx));
+        if (started.kind === 'download') {
+          ctx.set('Content-Disposition', `attachment; filename="${started.download.filename.replace(/"/g, '')}"`);
+          ctx.set('X-Bulk-Actions-Run-Id', String(started.run.id));
+          ctx.type = started.download.contentType;
+          ctx.body = started.download.stream;
           return;
         }
-        const body: RunResponse = { data: { run } };
+        // a queued run answers at once; the client follows it at GET /runs/:id
+        ctx.status = started.kind === 'queued' ? 202 : 200;
+        const body: RunResponse = { data: { run: started.run } };
         ctx.body = body;
       } catch (error) {
         if (error instanceof RunInterruptedError) return sendInterrupted(ctx, error);

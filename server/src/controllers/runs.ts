@@ -1,3 +1,4 @@
+import fs from 'fs';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
@@ -9,13 +10,22 @@ import { parseOrThrow } from '../utils/validate';
 const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
   const runs = () => strapi.plugin(PLUGIN_ID).service('runs');
 
-  /** A run is visible to its owner and to holders of `runs.read`; to anyone else it does not exist. */
+  /**
+   * A run is visible to its owner, and to holders of `runs.read` who also hold the action's
+   * permissions on its content type; to anyone else it does not exist.
+   */
   const readableRun = async (ctx: Context): Promise<Run> => {
     const id = parseOrThrow(runIdParamSchema, ctx.params.id, 'query');
     const run: Run | null = await runs().findOne(id);
-    const mayRead = run && (run.userId === ctx.state.user.id || ctx.state.userAbility.can(PLUGIN_PERMISSIONS.runsRead));
-    if (!mayRead) throw new errors.NotFoundError(`No run ${id}`);
-    return run;
+    if (run && (run.userId === ctx.state.user.id || mayReadOthers(ctx, run))) return run;
+    throw new errors.NotFoundError(`No run ${id}`);
+  };
+
+  const mayReadOthers = (ctx: Context, run: Run) => {
+    if (!ctx.state.userAbility.can(PLUGIN_PERMISSIONS.runsRead)) return false;
+    const definition = strapi.plugin(PLUGIN_ID).service('actions').get(run.contentType, run.action);
+    if (!definition) return true; // the action is gone: runs.read alone shows its history
+    return !strapi.plugin(PLUGIN_ID).service('permissions').missingPermission(ctx.state.userAbility, run.contentType, definition);
   };
 
   return {
@@ -29,6 +39,34 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async findOne(ctx: Context) {
       const body: RunResponse = { data: { run: await readableRun(ctx) } };
       ctx.body = body;
+    },
+
+    /** Stops a queued or running run between chunks; what was done stays done. */
+    async cancel(ctx: Context) {
+      const run = await readableRun(ctx);
+      if (!['queued', 'running'].includes(run.status)) {
+        throw new errors.ApplicationError(`Run ${run.id} is already ${run.status}`);
+      }
+      const { run: current, cancelledNow } = await runs().requestCancel(run.id);
+      const settled = cancelledNow ? await strapi.plugin(PLUGIN_ID).service('executor').settle(current, { cancelled: true }) : current;
+      ctx.status = 202;
+      const body: RunResponse = { data: { run: settled } };
+      ctx.body = body;
+    },
+
+    /** A queued export's file, for the run's owner only, while it is kept. */
+    async download(ctx: Context) {
+      const run = await readableRun(ctx);
+      const file: string | null = await runs().outputFile(run.id);
+      if (run.userId !== ctx.state.user.id || !file || !run.download || !fs.existsSync(file)) {
+        throw new errors.NotFoundError(`Run ${run.id} has no file to download`);
+      }
+      if (!['succeeded', 'partial'].includes(run.status)) {
+        throw new errors.ApplicationError(`Run ${run.id} is ${run.status}: its file is not complete`);
+      }
+      ctx.set('Content-Disposition', `attachment; filename="${run.download.name.replace(/"/g, '')}"`);
+      ctx.type = run.download.contentType;
+      ctx.body = fs.createReadStream(file);
     },
 
     /** The run's failures as CSV (documentId, reason), for the editor to fix or retry. */

@@ -18,6 +18,7 @@ const definitionSchema = z
     form: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'form field names must be identifiers'), formFieldDefinitionSchema).optional(),
     confirm: confirmSchema.optional(),
     mode: z.enum(ACTION_MODES),
+    output: z.object({ contentType: z.string().min(1), extension: z.string().regex(/^[a-z0-9]+$/) }).strict().optional(),
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     handler: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', 'must be a function'),

@@ -1,6 +1,9 @@
 import actions from './actions';
+import chunks from './chunks';
 import contentTypes from './content-types';
+import executor from './executor';
 import forms from './forms';
+import jobs from './jobs';
 import permissions from './permissions';
 import runner from './runner';
 import runs from './runs';
@@ -10,8 +13,11 @@ import signals from './signals';
 
 export default {
   actions,
+  chunks,
   'content-types': contentTypes,
+  executor,
   forms,
+  jobs,
   permissions,
   runner,
   runs,

@@ -1,114 +1,172 @@
 import type { Core } from '@strapi/strapi';
-import type { RunFailure } from '../contracts';
-import type { BulkActionDefinition, RunContext, RunUser } from '../types';
-import { chunk } from './selection';
-import type { ResolvedSelection } from './selection';
+import type { BulkActionDefinition, ChunkTools, RunContext, RunUser } from '../types';
+import type { ChunkRow, EntryOutcome, Outcomes } from './chunks';
+import type { OutputSink } from './outputs';
 
-/** Rows per UPDATE and documents per load: small enough for every database's bind limits. */
-export const WRITE_CHUNK = 500;
-export const DOCUMENT_CHUNK = 100;
+/**
+ * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:
+ * without this, HTTP requests (progress polls, other editors) would wait for the whole run.
+ */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-type Outcome = { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; reason: string };
+/** Thrown inside a pass when the run was cancelled; the executor turns it into status `cancelled`. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('The run was cancelled');
+    this.name = 'RunCancelled';
+  }
+}
 
-export interface RunTally {
-  /** actionable entries neither skipped nor failed by the handler */
-  succeeded: number;
-  failed: RunFailure[];
-  skippedByHandler: Record<string, number>;
-  messages: string[];
+/** Thrown inside a pass when this instance shuts down: the run stays running for another worker. */
+export class RunPaused extends Error {
+  constructor() {
+    super('The worker is shutting down');
+    this.name = 'RunPaused';
+  }
 }
 
 /**
- * The `run` object a handler receives, plus the tally of what happened to each entry.
- * Entries the handler does not mention count as done when it returns, as failed when it throws.
+ * The `run` object a handler receives. Every pass over the selection (updateAll, eachDocument,
+ * eachChunk) walks the run's pending chunks in order, each in its own transaction that also records
+ * the chunk as done, so a resumed run continues where the last committed chunk ended.
  */
 export function createRunContext(args: {
   strapi: Core.Strapi;
   definition: BulkActionDefinition;
+  runId: number;
   uid: string;
   locale: string | null;
   user: RunUser;
   params: Record<string, unknown>;
-  selection: ResolvedSelection;
+  count: number;
+  scope: Record<string, unknown>;
   signal: AbortSignal;
+  /** checked between chunks */
+  shouldStop: () => Promise<'cancel' | 'pause' | null>;
+  output: OutputSink | null;
 }) {
-  const { strapi, uid, locale, user, params, selection, signal } = args;
+  const { strapi, runId, uid, locale, user, params, count, scope, signal, output } = args;
   const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-  const outcomes = new Map<string, Outcome>();
+  const service = (name: string) => strapi.plugin('bulk-actions').service(name);
   const messages: string[] = [];
-  const selectionService = strapi.plugin('bulk-actions').service('selection');
-  const forms = strapi.plugin('bulk-actions').service('forms');
+  /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
+  let current: { row: ChunkRow; outcomes: Outcomes } | null = null;
+  let passes = 0;
 
-  const pending = () => selection.permittedIds.filter((id) => !outcomes.has(id) || outcomes.get(id)!.kind === 'done');
-  const throwIfAborted = () => {
-    if (signal.aborted) throw new Error('The run was cancelled');
+  const record = (documentId: string, outcome: EntryOutcome) => {
+    if (!current || !current.row.documentIds.includes(documentId)) {
+      throw new Error(`skip()/fail() must name an entry of the chunk being processed ("${documentId}" is not)`);
+    }
+    current.outcomes[documentId] = outcome;
   };
 
-  const checkWritable = (data: Record<string, unknown>) => {
-    for (const name of Object.keys(data)) {
-      const attribute = model.attributes[name];
-      if (!attribute || ['relation', 'component', 'dynamiczone', 'media'].includes(attribute.type)) {
-        throw new Error(`updateAll: "${name}" is not a scalar attribute of ${uid}`);
-      }
+  /**
+   * The one primitive: each pending chunk in order. `transactional`: the chunk's work, its output and
+   * its completion commit together (query mode, eachChunk). Otherwise (documents mode) each entry
+   * commits with its own outcome and the chunk completes afterwards.
+   */
+  const walk = async (work: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
+    passes += 1;
+    if (passes > 1) throw new Error('A handler makes one pass over the selection (updateAll, eachDocument or eachChunk)');
+    const chunks = service('chunks');
+    for (let row: ChunkRow | null = await chunks.nextPending(runId); row; row = await chunks.nextPending(runId, row.position)) {
+      await yieldToEventLoop();
+      const stop = await args.shouldStop();
+      if (stop === 'pause') throw new RunPaused();
+      if (stop === 'cancel' || signal.aborted) throw new RunCancelled();
+      const chunkRow: ChunkRow = row;
+      const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
+      const run = async (trx?: any) => {
+        current = { row: chunkRow, outcomes };
+        try {
+          await work(chunkRow, outcomes, trx);
+        } finally {
+          current = null;
+        }
+      };
+      if (!transactional) await run();
+      await chunks.process(runId, chunkRow, async (trx: any) => {
+        if (transactional) await run(trx);
+        return { outcomes, outputOffset: output ? output.offset : null };
+      });
     }
   };
+
+  const tools = (trx: any, buffer: string[]): ChunkTools => ({
+    trx,
+    write(text: string) {
+      if (!output) throw new Error('write() needs an action declared with `output`');
+      buffer.push(text);
+    },
+  });
 
   const context: RunContext = {
     uid: uid as any,
     locale,
     user,
     params,
-    count: selection.permittedIds.length,
+    count,
     signal,
     strapi,
 
+    async writeHeader(text: string) {
+      if (!output) throw new Error('writeHeader() needs an action declared with `output`');
+      if (output.offset === 0) await output.write(text);
+    },
+
     async updateAll(data) {
-      checkWritable(data);
+      for (const name of Object.keys(data)) {
+        const attribute = model.attributes[name];
+        if (!attribute || ['relation', 'component', 'dynamiczone', 'media'].includes(attribute.type)) {
+          throw new Error(`updateAll: "${name}" is not a scalar attribute of ${uid}`);
+        }
+      }
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
       const perLocale: Record<string, unknown> = {};
       const shared: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(data)) {
-        (localized && !forms.isLocalizedAttribute(uid, model.attributes[name]) ? shared : perLocale)[name] = value;
+        const isShared = localized && !service('forms').isLocalizedAttribute(uid, model.attributes[name]);
+        (isShared ? shared : perLocale)[name] = value;
       }
-      const ids = pending();
-      const stamp = { updatedAt: new Date(), updatedBy: user.id };
       const draftsOfEveryLocale = model.options?.draftAndPublish ? { publishedAt: { $null: true } } : {};
+      const and = service('selection').and;
+      let changed = 0;
 
-      await strapi.db.transaction(async () => {
-        for (const ids_ of chunk(ids, WRITE_CHUNK)) {
-          throwIfAborted();
-          const inChunk = { documentId: { $in: ids_ } };
-          if (Object.keys(perLocale).length || !Object.keys(shared).length) {
-            await strapi.db.query(uid as any).updateMany({
-              where: selectionService.and(selection.scope, inChunk),
-              data: { ...perLocale, ...stamp },
-            });
-          }
-          if (Object.keys(shared).length) {
-            // non-localized attributes are one value per document: every locale's draft row gets it
-            await strapi.db.query(uid as any).updateMany({
-              where: selectionService.and(draftsOfEveryLocale, inChunk),
-              data: { ...shared, ...stamp },
-            });
-          }
+      await walk(async (row, outcomes) => {
+        const ids = row.documentIds.filter((id) => !outcomes[id]);
+        if (!ids.length) return;
+        const stamp = { updatedAt: new Date(), updatedBy: user.id };
+        const inChunk = { documentId: { $in: ids } };
+        if (Object.keys(perLocale).length || !Object.keys(shared).length) {
+          await strapi.db.query(uid as any).updateMany({ where: and(scope, inChunk), data: { ...perLocale, ...stamp } });
         }
-      });
-      ids.forEach((id) => outcomes.set(id, { kind: 'done' }));
-      return ids.length;
+        if (Object.keys(shared).length) {
+          // non-localized attributes hold one value per document: every locale's draft row gets it
+          await strapi.db.query(uid as any).updateMany({ where: and(draftsOfEveryLocale, inChunk), data: { ...shared, ...stamp } });
+        }
+        changed += ids.length;
+      }, true);
+      return changed;
     },
 
     async eachChunk(fn) {
-      for (const ids of chunk(pending(), WRITE_CHUNK)) {
-        throwIfAborted();
-        await fn(ids);
-      }
+      await walk(async (row, outcomes, trx) => {
+        const ids = row.documentIds.filter((id) => !outcomes[id]);
+        const buffer: string[] = [];
+        if (ids.length) await fn(ids, tools(trx, buffer));
+        // the chunk's text reaches the output just before the chunk commits with the new offset
+        if (buffer.length && output) await output.write(buffer.join(''));
+      }, true);
     },
 
     async eachDocument(fn, options = {}) {
       const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, 16));
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
-      for (const ids of chunk(pending(), DOCUMENT_CHUNK)) {
-        throwIfAborted();
+      const chunks = service('chunks');
+
+      await walk(async (row, outcomes) => {
+        // entries with an outcome were processed before a restart: never twice
+        const ids = row.documentIds.filter((id) => !outcomes[id]);
         const documents =
           options.load === false
             ? ids.map((documentId) => ({ documentId }))
@@ -122,31 +180,36 @@ export function createRunContext(args: {
         const byId = new Map(documents.map((document: any) => [document.documentId, document]));
         const queue = ids.filter((id) => {
           if (byId.has(id)) return true;
-          outcomes.set(id, { kind: 'skipped', reason: 'not-found' }); // deleted since the selection was frozen
+          outcomes[id] = { skipped: 'not-found' }; // deleted since the selection was frozen
           return false;
         });
         const worker = async () => {
           for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
             if (signal.aborted) return;
+            await yieldToEventLoop();
             try {
-              await fn(byId.get(id) as any);
-              if (!outcomes.has(id)) outcomes.set(id, { kind: 'done' });
+              // the document's changes and its outcome commit together: a restart never repeats it
+              await strapi.db.transaction(async ({ trx }) => {
+                await fn(byId.get(id) as any);
+                outcomes[id] = outcomes[id] ?? { done: true };
+                await chunks.saveOutcomes(row.id, outcomes, trx);
+              });
             } catch (error) {
-              outcomes.set(id, { kind: 'failed', reason: (error as Error)?.message || String(error) });
+              outcomes[id] = { failed: (error as Error)?.message || String(error) };
+              await chunks.saveOutcomes(row.id, outcomes);
             }
           }
         };
         await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-      }
-      throwIfAborted();
+      }, false);
     },
 
     skip(documentId, reason) {
-      outcomes.set(documentId, { kind: 'skipped', reason });
+      record(documentId, { skipped: reason });
     },
 
     fail(documentId, reason) {
-      outcomes.set(documentId, { kind: 'failed', reason });
+      record(documentId, { failed: reason });
     },
 
     message(text, level = 'info') {
@@ -154,22 +217,5 @@ export function createRunContext(args: {
     },
   };
 
-  /** Final tally. `handlerError` set: entries without an outcome are failed with its message. */
-  const tally = (handlerError?: Error): RunTally => {
-    const failed: RunFailure[] = [];
-    const skippedByHandler: Record<string, number> = {};
-    let succeeded = 0;
-    for (const documentId of selection.permittedIds) {
-      const outcome = outcomes.get(documentId);
-      if (!outcome) {
-        if (handlerError) failed.push({ documentId, reason: handlerError.message });
-        else succeeded += 1;
-      } else if (outcome.kind === 'done') succeeded += 1;
-      else if (outcome.kind === 'skipped') skippedByHandler[outcome.reason] = (skippedByHandler[outcome.reason] ?? 0) + 1;
-      else failed.push({ documentId, reason: outcome.reason });
-    }
-    return { succeeded, failed, skippedByHandler, messages };
-  };
-
-  return { context, tally };
+  return { context, messages, passes: () => passes };
 }

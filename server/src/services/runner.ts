@@ -1,14 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { PreviewRequest, PreviewResult, Run, RunRequest, RunStatus } from '../contracts';
+import type { PreviewRequest, PreviewResult, Run, RunRequest } from '../contracts';
 import { PLUGIN_ID } from '../contracts';
 import { forbidden, isActionInterrupted } from '../errors';
-import type { BulkActionDefinition, RunHandlerResult, RunUser, SignalEvent, SignalPayload } from '../types';
+import type { PluginConfig } from '../config';
+import type { BulkActionDefinition, RunUser, SignalEvent, SignalPayload } from '../types';
 import type { UserAbility } from './permissions';
-import { createRunContext, type RunTally } from './run-context';
+import { CHUNK_SIZE } from './chunks';
+import { createStreamSink, outputFileName } from './outputs';
 import type { ResolvedSelection } from './selection';
-
-export const RUN_FINISHED_EVENT = 'bulk-actions.run.finished';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {
@@ -23,32 +23,15 @@ export interface Caller {
   user: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string };
 }
 
-const sumValues = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-
-const mergeCounts = (...all: Array<Record<string, number>>) => {
-  const merged: Record<string, number> = {};
-  for (const counts of all) for (const [key, n] of Object.entries(counts)) merged[key] = (merged[key] ?? 0) + n;
-  return merged;
-};
-
-export const statusOf = (succeeded: number, skipped: number, failed: number, crashed: boolean): RunStatus => {
-  if (failed > 0 && succeeded === 0) return 'failed';
-  if (crashed) return succeeded > 0 ? 'partial' : 'failed';
-  return failed > 0 || skipped > 0 ? 'partial' : 'succeeded';
-};
-
-/** "12 entries done · 3 skipped: forbidden · 1 failed" */
-export const summarize = (succeeded: number, skipped: Record<string, number>, failed: number) => {
-  const parts = [`${succeeded} ${succeeded === 1 ? 'entry' : 'entries'} done`];
-  const skippedTotal = sumValues(skipped);
-  if (skippedTotal) {
-    const reasons = Object.entries(skipped);
-    const why = reasons.length === 1 ? reasons[0][0] : reasons.map(([reason, n]) => `${n} ${reason}`).join(', ');
-    parts.push(`${skippedTotal} skipped: ${why}`);
-  }
-  if (failed) parts.push(`${failed} failed`);
-  return parts.join(' · ');
-};
+/** What starting a run gives the controller: a finished run, a queued one, or a file being streamed. */
+export type RunStarted =
+  | { kind: 'finished' | 'queued'; run: Run }
+  | {
+      kind: 'download';
+      run: Run;
+      download: { filename: string; contentType: string; stream: NodeJS.ReadableStream };
+      completion: Promise<unknown>;
+    };
 
 /**
  * One run, end to end: resolve the action, check permissions, freeze the selection, signal,
@@ -166,37 +149,37 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /** Writes the audit row of a run a signal stopped before any change. */
     async recordInterrupted(
       base: { definition: BulkActionDefinition; uid: string; locale: string | null; user: RunUser; request: PreviewRequest },
       selection: ResolvedSelection,
       params: Record<string, unknown> | null,
       idempotencyKey: string | null,
       message: string
-    ) {
-      const run = await service('runs').start({
-        action: base.definition.name,
-        contentType: base.uid,
-        locale: base.locale,
-        userId: base.user.id,
-        userName: base.user.displayName,
-        selectionKind: selection.kind,
-        total: selection.total,
-        params,
-        idempotencyKey,
-      });
-      return service('runs').finish(run, {
-        status: 'interrupted',
-        succeeded: 0,
-        skipped: 0,
-        failed: 0,
-        skippedReasons: {},
-        failures: [],
-        message,
-      });
+    ): Promise<Run> {
+      return service('runs').recordInterrupted(
+        {
+          action: base.definition.name,
+          contentType: base.uid,
+          locale: base.locale,
+          userId: base.user.id,
+          userName: base.user.displayName,
+          selectionKind: selection.kind,
+          total: selection.total,
+          params,
+          idempotencyKey,
+          skippedReasons: selection.skipped,
+        },
+        message
+      );
     },
 
-    /** Runs the action now, inside the request. Same idempotency key from the same user: the first run, not a second. */
-    async run(uid: string, name: string, request: RunRequest, caller: Caller): Promise<{ run: Run; download?: RunHandlerResult['download'] }> {
+    /**
+     * Confirms and starts a run: the selection is frozen, `start` fires, then the run executes inside
+     * the request, or is queued for a worker when it is larger than the action's threshold.
+     * Same idempotency key from the same user: the first run, not a second one.
+     */
+    async run(uid: string, name: string, request: RunRequest, caller: Caller): Promise<RunStarted> {
       const definition = await resolveAction(uid, name, caller.ability);
       const user = runUser(caller.user);
       if (request.idempotencyKey) {
@@ -207,7 +190,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
               `idempotencyKey: already used for "${previous.action}" on ${previous.contentType} (run ${previous.id})`
             );
           }
-          return { run: previous };
+          return { kind: 'finished', run: previous };
         }
       }
       const locale = await resolveLocale(uid, request.locale);
@@ -226,55 +209,46 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new RunInterruptedError((error as Error).message, run);
       }
 
-      const started: Run = await service('runs').start({
-        action: name,
-        contentType: uid,
-        locale,
-        userId: user.id,
-        userName: user.displayName,
-        selectionKind: selection.kind,
-        total: selection.total,
-        params: auditParams,
-        idempotencyKey: request.idempotencyKey ?? null,
-      });
+      const thresholds = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).thresholds;
+      const threshold = definition.output ? thresholds.export : thresholds[definition.mode];
+      const queued = selection.permittedIds.length > threshold;
+      const run: Run = await service('runs').create(
+        {
+          action: name,
+          contentType: uid,
+          locale,
+          userId: user.id,
+          userName: user.displayName,
+          selectionKind: selection.kind,
+          total: selection.total,
+          params: auditParams,
+          idempotencyKey: request.idempotencyKey ?? null,
+          skippedReasons: selection.skipped,
+        },
+        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : service('jobs').workerId, params, selection: request.selection },
+        selection.permittedIds,
+        CHUNK_SIZE[definition.mode]
+      );
 
-      const controller = new AbortController();
-      const { context, tally } = createRunContext({
-        strapi, definition, uid, locale, user, params, selection, signal: controller.signal,
-      });
-
-      let result: void | RunHandlerResult = undefined;
-      let handlerError: Error | undefined;
-      try {
-        result = await definition.handler(context);
-      } catch (error) {
-        handlerError = error instanceof Error ? error : new Error(String(error));
-        strapi.log.error(`bulk-actions: "${name}" on ${uid} failed: ${handlerError.message}`);
+      if (queued) {
+        service('jobs').wake();
+        return { kind: 'queued', run };
       }
-
-      const finished = await this.finish(started, selection, tally(handlerError), handlerError);
-      await service('signals').emit(payload('end', base, selection, { params: auditParams, run: finished, failures: finished.failures }));
-      strapi.eventHub.emit(RUN_FINISHED_EVENT, { run: { ...finished, failures: undefined, params: undefined } });
-      return { run: finished, download: handlerError ? undefined : result?.download };
-    },
-
-    async finish(started: Run, selection: ResolvedSelection, tally: RunTally, handlerError?: Error): Promise<Run> {
-      const skippedReasons = mergeCounts(selection.skipped, tally.skippedByHandler);
-      const skipped = sumValues(skippedReasons);
-      const failed = tally.failed.length;
-      const summary = summarize(tally.succeeded, skippedReasons, failed);
-      const message = [handlerError ? `Error: ${handlerError.message}` : null, ...tally.messages, summary]
-        .filter(Boolean)
-        .join('\n');
-      return service('runs').finish(started, {
-        status: statusOf(tally.succeeded, skipped, failed, Boolean(handlerError)),
-        succeeded: tally.succeeded,
-        skipped,
-        failed,
-        skippedReasons,
-        failures: tally.failed,
-        message,
-      });
+      if (definition.output) {
+        // inline exports stream: the response starts while the chunks are read
+        const { sink, stream } = createStreamSink();
+        const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+        const completion = service('executor')
+          .execute(run.id, { output: sink })
+          .catch((error: Error) => strapi.log.error(`bulk-actions: export run ${run.id} failed: ${error.message}`));
+        return {
+          kind: 'download',
+          run,
+          download: { filename: outputFileName(model, definition.output.extension), contentType: definition.output.contentType, stream },
+          completion,
+        };
+      }
+      return { kind: 'finished', run: await service('executor').execute(run.id) };
     },
   };
 };

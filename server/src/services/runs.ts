@@ -1,11 +1,14 @@
 import type { Core } from '@strapi/strapi';
-import type { ListRunsQuery, Run, RunFailure, RunStatus } from '../contracts';
+import type { ListRunsQuery, Run, RunStatus, Selection } from '../contracts';
 import { RUN_UID } from '../content-types';
+import type { ActionOutput } from '../types';
+import { outputFileName } from './outputs';
 
 /** At most this many failures are kept per run row. */
 export const MAX_FAILURES = 1000;
 
 const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+const FINISHED: RunStatus[] = ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled'];
 
 /** A row of the audit log as the API shows it. */
 export const toRun = (row: any): Run => ({
@@ -30,6 +33,7 @@ export const toRun = (row: any): Run => ({
   finishedAt: toIso(row.finishedAt),
   durationMs: row.durationMs ?? null,
   idempotencyKey: row.idempotencyKey ?? null,
+  download: row.outputPath ? { name: row.outputName ?? `run-${row.id}`, contentType: row.outputType ?? 'application/octet-stream' } : null,
 });
 
 export interface RunStart {
@@ -40,50 +44,143 @@ export interface RunStart {
   userName: string;
   selectionKind: 'documentIds' | 'query';
   total: number;
+  /** audit copy (secrets redacted) */
   params: Record<string, unknown> | null;
   idempotencyKey?: string | null;
-}
-
-export interface RunOutcome {
-  status: RunStatus;
-  succeeded: number;
-  skipped: number;
-  failed: number;
+  /** skipped while resolving the selection (not-found, forbidden) */
   skippedReasons: Record<string, number>;
-  failures: RunFailure[];
-  message: string | null;
 }
 
-/** The audit log: one row per run, written when it starts and completed when it ends. */
+/** What a worker needs to resume a run: kept on the row, not shown in the audit log. */
+export interface JobState {
+  params: Record<string, unknown> | null;
+  selection: Selection;
+  selectionSkipped: Record<string, number>;
+  outputPath: string | null;
+  cancelRequested: boolean;
+}
+
+/** The audit log and job bookkeeping: one row per run. */
 const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(RUN_UID);
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
   return {
-    async start(run: RunStart): Promise<Run> {
+    /** A run that was stopped before any change (a signal interrupted it). */
+    async recordInterrupted(run: RunStart, message: string): Promise<Run> {
+      const now = new Date();
       const row = await query().create({
-        data: { ...run, status: 'running', startedAt: new Date(), processed: 0, succeeded: 0, skipped: 0, failed: 0, failures: [] },
-      });
-      return toRun(row);
-    },
-
-    async finish(run: Run, outcome: RunOutcome): Promise<Run> {
-      const finishedAt = new Date();
-      const row = await query().update({
-        where: { id: run.id },
         data: {
-          ...outcome,
-          processed: outcome.succeeded + outcome.skipped + outcome.failed,
-          failures: outcome.failures.slice(0, MAX_FAILURES),
-          finishedAt,
-          durationMs: finishedAt.getTime() - new Date(run.startedAt).getTime(),
+          ...run, status: 'interrupted', message, startedAt: now, finishedAt: now, durationMs: 0,
+          processed: 0, succeeded: 0, skipped: 0, failed: 0, skippedReasons: {}, failures: [],
         },
       });
       return toRun(row);
     },
 
+    /** Creates the run row with its frozen selection, in one transaction: a run never exists without its chunks. */
+    async create(
+      run: RunStart,
+      job: { status: 'queued' | 'running'; claimedBy: string | null; params: Record<string, unknown>; selection: Selection },
+      permittedIds: string[],
+      chunkSize: number
+    ): Promise<Run> {
+      return strapi.db.transaction(async () => {
+        const skipped = sum(run.skippedReasons);
+        const row = await query().create({
+          data: {
+            ...run,
+            status: job.status,
+            startedAt: new Date(),
+            processed: skipped,
+            succeeded: 0,
+            skipped,
+            failed: 0,
+            failures: [],
+            request: { params: job.params, selection: job.selection, selectionSkipped: run.skippedReasons },
+            claimedBy: job.claimedBy,
+            heartbeat: Date.now(),
+            cancelRequested: false,
+          },
+        });
+        await strapi.plugin('bulk-actions').service('chunks').freeze(row.id, permittedIds, chunkSize);
+        return toRun(row);
+      });
+    },
+
+    async jobState(id: number): Promise<JobState> {
+      const row = await query().findOne({ where: { id }, select: ['request', 'outputPath', 'cancelRequested'] });
+      return {
+        params: row?.request?.params ?? null,
+        selection: row?.request?.selection ?? { documentIds: [] },
+        selectionSkipped: row?.request?.selectionSkipped ?? {},
+        outputPath: row?.outputPath ?? null,
+        cancelRequested: Boolean(row?.cancelRequested),
+      };
+    },
+
+    async setOutput(id: number, outputPath: string, output: ActionOutput) {
+      const row = await query().findOne({ where: { id }, select: ['contentType'] });
+      const model = strapi.contentTypes[row.contentType as keyof typeof strapi.contentTypes] as any;
+      const outputName = outputFileName(model, output.extension);
+      await query().update({ where: { id }, data: { outputPath, outputName, outputType: output.contentType } });
+    },
+
+    async isCancelRequested(id: number) {
+      const row = await query().findOne({ where: { id }, select: ['cancelRequested'] });
+      return Boolean(row?.cancelRequested);
+    },
+
+    /**
+     * Asks a run to stop. A queued run is cancelled at once; a running one stops between chunks.
+     * Returns the run as it stands (null when it does not exist).
+     */
+    async requestCancel(id: number): Promise<{ run: Run | null; cancelledNow: boolean }> {
+      const cancelledNow = await strapi.db.connection(strapi.db.metadata.get(RUN_UID).tableName)
+        .where({ id, status: 'queued' })
+        .update({ status: 'cancelled' })
+        .then((n: number) => n > 0);
+      if (!cancelledNow) await query().update({ where: { id, status: 'running' }, data: { cancelRequested: true } }).catch(() => undefined);
+      return { run: await this.findOne(id), cancelledNow };
+    },
+
+    /** Final status, once: returns null when another worker or request settled the run first. */
+    async settle(id: number, status: RunStatus, message: string): Promise<Run | null> {
+      return strapi.db.transaction(async ({ trx }) => {
+        const table = strapi.db.metadata.get(RUN_UID).tableName;
+        const columns = strapi.db.metadata.get(RUN_UID).attributes as Record<string, any>;
+        const col = (name: string) => columns[name].columnName ?? name;
+        const current = await query().findOne({ where: { id }, select: ['status', 'startedAt', 'request'] });
+        if (!current || (FINISHED.includes(current.status) && current.status !== 'cancelled')) return null;
+        const finishedAt = new Date();
+        // the status check in the WHERE makes "first to settle" atomic across processes
+        const changed = await trx(table)
+          .where({ id })
+          .whereIn(col('status'), ['queued', 'running', 'cancelled'])
+          .whereNull(col('finishedAt'))
+          .update({ [col('status')]: status, [col('message')]: message, [col('claimedBy')]: null });
+        if (!changed) return null;
+        await query().update({
+          where: { id },
+          data: {
+            finishedAt,
+            durationMs: finishedAt.getTime() - new Date(current.startedAt).getTime(),
+            // parameters are kept for a worker only while the run can resume
+            request: { ...current.request, params: null },
+          },
+        });
+        return this.findOne(id);
+      });
+    },
+
     async findOne(id: number): Promise<Run | null> {
       const row = await query().findOne({ where: { id } });
       return row ? toRun(row) : null;
+    },
+
+    async outputFile(id: number): Promise<string | null> {
+      const row = await query().findOne({ where: { id }, select: ['outputPath'] });
+      return row?.outputPath ?? null;
     },
 
     async findByIdempotencyKey(userId: number, idempotencyKey: string): Promise<Run | null> {

@@ -1,0 +1,44 @@
+/**
+ * Fixture actions for the job tests (registered only when BULK_ACTIONS_TEST_ACTIONS=true): each one
+ * adds 1 to `views` of every entry it touches, so "applied exactly once" is visible in the data.
+ */
+import type { BulkActionDefinition } from 'strapi-plugin-bulk-actions/strapi-server';
+
+const ARTICLE = 'api::article.article';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Query mode: one UPDATE per chunk; `delayMs` slows each chunk so a test can stop the process mid-run. */
+export const bumpViews: BulkActionDefinition<{ delayMs: number | null }> = {
+  name: 'bump-views',
+  label: 'Bump views (test fixture)',
+  contentTypes: [ARTICLE],
+  permissions: ['update'],
+  mode: 'query',
+  form: { delayMs: { type: 'integer', min: 0, max: 10_000 } },
+  async handler(run) {
+    await run.eachChunk(async (documentIds, { trx }) => {
+      await trx('articles').whereIn('document_id', documentIds).whereNull('published_at').increment('views', 1);
+      if (run.params.delayMs) await sleep(run.params.delayMs);
+    });
+  },
+};
+
+/** Documents mode: one Document Service update per entry. */
+export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null }> = {
+  name: 'bump-views-documents',
+  label: 'Bump views one by one (test fixture)',
+  contentTypes: [ARTICLE],
+  permissions: ['update'],
+  mode: 'documents',
+  form: { delayMs: { type: 'integer', min: 0, max: 10_000 } },
+  async handler(run) {
+    await run.eachDocument(async (article) => {
+      await run.strapi.documents(ARTICLE).update({
+        documentId: article.documentId,
+        locale: run.locale ?? undefined,
+        data: { views: (article.views ?? 0) + 1 } as any,
+      });
+      if (run.params.delayMs) await sleep(run.params.delayMs);
+    });
+  },
+};

@@ -1,0 +1,111 @@
+import Papa from 'papaparse';
+import { bootPlayground, type TestApp } from '../helpers/strapi';
+import { ARTICLE, actionUrl, followRun, insertArticles } from '../helpers/content';
+
+/**
+ * Background jobs on the real playground: runs above the thresholds are queued, worked by this
+ * instance's worker loop chunk by chunk, report progress, can be cancelled; every row changes once.
+ */
+describe('background jobs', () => {
+  let app: TestApp;
+  const JOB_FILTER = { query: { filters: { title: { $startsWith: 'Job ' } } } };
+  const views = async (where: (q: any) => any) =>
+    (await where(app.knex()('articles').whereNull('published_at')).select('views').count({ n: '*' }).groupBy('views'))
+      .map((row: any) => [Number(row.views), Number(row.n)])
+      .sort((a: number[], b: number[]) => a[0] - b[0]);
+  const jobRows = (q: any) => q.where('title', 'like', 'Job %');
+
+  beforeAll(async () => {
+    app = await bootPlayground({ articles: 8, env: { BULK_ACTIONS_TEST_ACTIONS: 'true', BULK_ACTIONS_POLL_MS: '50' } });
+    await app.enableActions(ARTICLE, ['*']);
+    await insertArticles(app, 20_000, { prefix: 'Job', stage: 'review' });
+  });
+  afterAll(() => app?.close());
+
+  it('queues a 20,000-entry "all matching" query-mode run, shows progress, and changes every row exactly once', async () => {
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { delayMs: 20 } });
+    expect(res.status).toBe(202);
+    expect(res.body.data.run).toMatchObject({ status: 'queued', total: 20_000, processed: 0 });
+
+    const seen = await followRun(() => app.as('editor'), res.body.data.run.id);
+    expect(seen.some((run) => run.status === 'running' && run.processed > 0 && run.processed < 20_000)).toBe(true);
+    const processed = seen.map((run) => run.processed);
+    expect(processed).toEqual([...processed].sort((a, b) => a - b)); // progress only moves forward
+    expect(seen.at(-1)).toMatchObject({ status: 'succeeded', total: 20_000, processed: 20_000, succeeded: 20_000, skipped: 0, failed: 0 });
+    expect(await views(jobRows)).toEqual([[1, 20_000]]);
+  });
+
+  it('freezes the selection: changing the very field the filter uses neither skips nor repeats rows', async () => {
+    const selection = { query: { filters: { $and: [{ stage: { $eq: 'review' } }, { title: { $startsWith: 'Job ' } }] } } };
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'update-field', 'run')).send({ selection, params: { field: 'stage', value: 'draft' } });
+    expect(res.status).toBe(202);
+    const [final] = (await followRun(() => app.as('editor'), res.body.data.run.id)).slice(-1);
+    expect(final).toMatchObject({ status: 'succeeded', succeeded: 20_000 });
+    const stages = await jobRows(app.knex()('articles')).select('stage').count({ n: '*' }).groupBy('stage');
+    expect(stages.map((s: any) => [s.stage, Number(s.n)])).toEqual([['draft', 20_000]]);
+  });
+
+  it('runs 2,000 documents through the Document Service as a job, each once', async () => {
+    const ids = (await jobRows(app.knex()('articles')).orderBy('id').limit(2000).select('document_id')).map((r: any) => r.document_id);
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views-documents', 'run')).send({ selection: { documentIds: ids } });
+    expect(res.status).toBe(202);
+    const seen = await followRun(() => app.as('editor'), res.body.data.run.id);
+    expect(seen.some((run) => run.processed > 0 && run.processed < 2000)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ status: 'succeeded', total: 2000, succeeded: 2000 });
+    expect(await views((q) => jobRows(q).whereIn('document_id', ids))).toEqual([[2, 2000]]);
+    expect(await views((q) => jobRows(q).whereNotIn('document_id', ids))).toEqual([[1, 18_000]]);
+  });
+
+  it('cancels mid-run between chunks: what was done stays done, the rest is untouched', async () => {
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { delayMs: 100 } });
+    const runId = res.body.data.run.id;
+    await followRun(() => app.as('editor'), runId, (run) => run.processed >= 2000);
+    const cancel = await app.as('editor').post(`/bulk-actions/runs/${runId}/cancel`);
+    expect(cancel.status).toBe(202);
+    const [final] = (await followRun(() => app.as('editor'), runId)).slice(-1);
+    expect(final.status).toBe('cancelled');
+    expect(final.processed).toBeGreaterThanOrEqual(2000);
+    expect(final.processed).toBeLessThan(20_000);
+    expect(final.succeeded).toBe(final.processed);
+    // rows of the done chunks went up by one; the others did not move
+    const counts = new Map(await views(jobRows));
+    expect((counts.get(2) ?? 0) + (counts.get(3) ?? 0)).toBe(final.processed);
+    expect(await app.as('editor').post(`/bulk-actions/runs/${runId}/cancel`)).toMatchObject({ status: 400 });
+  });
+
+  it('lets only the owner or a runs.read holder see or cancel a job', async () => {
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { delayMs: 50 } });
+    const runId = res.body.data.run.id;
+    expect((await app.as('author').get(`/bulk-actions/runs/${runId}`)).status).toBe(404);
+    expect((await app.as('author').post(`/bulk-actions/runs/${runId}/cancel`)).status).toBe(404);
+    expect((await app.as('admin').post(`/bulk-actions/runs/${runId}/cancel`)).status).toBe(202);
+    const [final] = (await followRun(() => app.as('admin'), runId)).slice(-1);
+    expect(final.status).toBe('cancelled');
+  });
+
+  it('writes a 100,000-row export to a file chunk by chunk, downloadable by its owner', async () => {
+    await insertArticles(app, 80_000, { prefix: 'Job', stage: 'draft' });
+    const rssBefore = process.memoryUsage().rss;
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'export-csv', 'run')).send({ selection: JOB_FILTER, params: { fields: ['title', 'views'] } });
+    expect(res.status).toBe(202);
+    const [final] = (await followRun(() => app.as('editor'), res.body.data.run.id, undefined, { intervalMs: 250 })).slice(-1);
+    expect(final).toMatchObject({ status: 'succeeded', total: 100_000, succeeded: 100_000, download: { contentType: 'text/csv; charset=utf-8' } });
+    const rssAfter = process.memoryUsage().rss;
+    process.stdout.write(`\n100k-row export: process RSS ${Math.round(rssBefore / 2 ** 20)} MB → ${Math.round(rssAfter / 2 ** 20)} MB\n`);
+
+    const file = await app.as('editor').get(`/bulk-actions/runs/${final.id}/download`).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => (text += chunk));
+      r.on('end', () => cb(null, text));
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="articles-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const rows = await jobRows(app.knex()('articles').whereNull('published_at')).orderBy('id').select('document_id', 'locale', 'title', 'views');
+    const expected = `${Papa.unparse([['documentId', 'locale', 'title', 'views'], ...rows.map((r: any) => [r.document_id, r.locale, r.title, String(r.views)])], { newline: '\r\n' })}\r\n`;
+    expect(file.body.split('\r\n')).toHaveLength(100_002); // 100,001 lines and the final line break
+    expect(file.body).toBe(expected);
+    // someone else cannot fetch it
+    expect((await app.as('admin').get(`/bulk-actions/runs/${final.id}/download`)).status).toBe(404);
+  });
+});
