@@ -1,16 +1,24 @@
-/** @type {import('jest').Config} */
-module.exports = {
+const transform = {
+  '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+};
+
+/** Settings every project shares: TypeScript through swc, Strapi and the built plugin left as they are. */
+const base = (name, roots) => ({
+  displayName: name,
   testEnvironment: 'node',
   rootDir: __dirname,
-  transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
-  },
-  // Strapi and the built plugin/playground are already JavaScript: do not transform them.
+  transform,
   transformIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/playground/dist/'],
-  testMatch: ['<rootDir>/tests/unit/**/*.test.ts', '<rootDir>/tests/integration/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/playground/dist/', '<rootDir>/dist/'],
+  testMatch: roots.map((root) => `<rootDir>/tests/${root}/**/*.test.ts`),
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // `npm test` runs unit + integration (SQLite); `npm run test:pg` selects integration + postgres
+  projects: [base('unit', ['unit']), base('integration', ['integration']), base('postgres', ['postgres'])],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
-  testTimeout: 120_000,
+  testTimeout: 180_000,
   // Each integration file boots its own Strapi; two at a time fit a 2-core machine.
   maxWorkers: 2,
 };

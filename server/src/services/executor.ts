@@ -99,15 +99,20 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           strapi.log.error(`bulk-actions: run ${runId} ("${run.action}" on ${run.contentType}) failed: ${error.message}`);
         }
       }
-      try {
-        if (!cancelled) await this.closeRemainingChunks(runId, error);
-      } finally {
-        if (output) {
-          if (error) output.fail(error);
-          await output.end();
+      if (!cancelled) {
+        try {
+          await this.closeRemainingChunks(runId, error);
+        } catch (caught) {
+          error = error ?? (caught as Error);
         }
       }
-      return this.settle(run, { error, cancelled, messages });
+      // settle before the output ends: whoever reads the whole file then sees the finished run
+      const finished = await this.settle(run, { error, cancelled, messages });
+      if (output) {
+        if (error) output.fail(error);
+        else await output.end();
+      }
+      return finished;
     },
 
     /** Chunks the handler did not walk: done when it returned, failed with its error when it threw. */
