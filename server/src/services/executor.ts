@@ -5,6 +5,7 @@ import type { BulkActionDefinition } from '../types';
 import type { OutputSink } from './outputs';
 import { openFileSink } from './outputs';
 import type { JobState } from './runs';
+import type { PluginConfig } from '../config';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
@@ -49,7 +50,19 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Runs the handler over the pending chunks, then settles the run. `output` is the response stream
      * of an inline export; a job writes its file. Returns the finished (or cancelled) run.
      */
-    async execute(runId: number, { output: inlineOutput }: { output?: OutputSink; workerId?: string } = {}): Promise<Run> {
+    async execute(runId: number, { output: inlineOutput }: { output?: OutputSink } = {}): Promise<Run> {
+      const { workerId } = service('jobs');
+      const staleAfterMs = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).staleAfterMs;
+      // inline runs and jobs alike: a run without a heartbeat is taken over by another worker
+      const heartbeat = setInterval(() => void service('runs').beat(runId, workerId).catch(() => undefined), Math.max(250, staleAfterMs / 3));
+      try {
+        return await this.executeClaimed(runId, workerId, inlineOutput);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+
+    async executeClaimed(runId: number, workerId: string, inlineOutput?: OutputSink): Promise<Run> {
       const run: Run = await service('runs').findOne(runId);
       const job = await service('runs').jobState(runId);
       const definition: BulkActionDefinition | undefined = service('actions').get(run.contentType, run.action);
@@ -78,7 +91,10 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         signal: controller.signal,
         shouldStop: async () => {
           if (service('jobs').isStopping()) return 'pause';
-          return (await service('runs').isCancelRequested(runId)) ? 'cancel' : null;
+          const control = await service('runs').control(runId);
+          if (control.cancelRequested) return 'cancel';
+          // another worker took the run over (our heartbeat went stale): leave it to them
+          return control.claimedBy === workerId ? null : 'lost';
         },
         output,
       });
@@ -90,7 +106,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (caught) {
         if (caught instanceof RunPaused) {
           await output?.end();
-          await service('jobs').release(runId);
+          if (!caught.lost) await service('jobs').release(runId);
           return service('runs').findOne(runId);
         }
         if (caught instanceof RunCancelled) cancelled = true;

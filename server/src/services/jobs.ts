@@ -44,18 +44,12 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return row === undefined ? null : Number(typeof row === 'object' ? row.id : row);
   };
 
-  const beat = (runId: number) =>
-    strapi.db.connection(table()).where({ id: runId, [col('claimedBy')]: workerId }).update({ [col('heartbeat')]: Date.now() });
-
   const work = async () => {
     for (let runId = await claim(); runId !== null && !stopping; runId = stopping ? null : await claim()) {
-      const heartbeat = setInterval(() => void beat(runId!).catch(() => undefined), Math.max(250, config().staleAfterMs / 3));
       try {
-        await service('executor').execute(runId, { workerId });
+        await service('executor').execute(runId);
       } catch (error) {
         strapi.log.error(`bulk-actions: job ${runId} stopped: ${(error as Error).message}`);
-      } finally {
-        clearInterval(heartbeat);
       }
     }
   };

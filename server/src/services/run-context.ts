@@ -17,10 +17,13 @@ export class RunCancelled extends Error {
   }
 }
 
-/** Thrown inside a pass when this instance shuts down: the run stays running for another worker. */
+/**
+ * Thrown inside a pass when this worker must stop without settling the run: the instance shuts down
+ * (the run is released to another worker), or another worker already took it over (`lost`).
+ */
 export class RunPaused extends Error {
-  constructor() {
-    super('The worker is shutting down');
+  constructor(public lost = false) {
+    super(lost ? 'Another worker took the run over' : 'The worker is shutting down');
     this.name = 'RunPaused';
   }
 }
@@ -42,7 +45,7 @@ export function createRunContext(args: {
   scope: Record<string, unknown>;
   signal: AbortSignal;
   /** checked between chunks */
-  shouldStop: () => Promise<'cancel' | 'pause' | null>;
+  shouldStop: () => Promise<'cancel' | 'pause' | 'lost' | null>;
   output: OutputSink | null;
 }) {
   const { strapi, runId, uid, locale, user, params, count, scope, signal, output } = args;
@@ -72,7 +75,7 @@ export function createRunContext(args: {
     for (let row: ChunkRow | null = await chunks.nextPending(runId); row; row = await chunks.nextPending(runId, row.position)) {
       await yieldToEventLoop();
       const stop = await args.shouldStop();
-      if (stop === 'pause') throw new RunPaused();
+      if (stop === 'pause' || stop === 'lost') throw new RunPaused(stop === 'lost');
       if (stop === 'cancel' || signal.aborted) throw new RunCancelled();
       const chunkRow: ChunkRow = row;
       const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };

@@ -126,9 +126,18 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await query().update({ where: { id }, data: { outputPath, outputName, outputType: output.contentType } });
     },
 
-    async isCancelRequested(id: number) {
-      const row = await query().findOne({ where: { id }, select: ['cancelRequested'] });
-      return Boolean(row?.cancelRequested);
+    /** Checked between chunks: was the run cancelled, and does this worker still hold it? */
+    async control(id: number): Promise<{ cancelRequested: boolean; claimedBy: string | null }> {
+      const row = await query().findOne({ where: { id }, select: ['cancelRequested', 'claimedBy'] });
+      return { cancelRequested: Boolean(row?.cancelRequested), claimedBy: row?.claimedBy ?? null };
+    },
+
+    /** The heartbeat of a run this worker holds. */
+    async beat(id: number, workerId: string) {
+      const { tableName, attributes } = strapi.db.metadata.get(RUN_UID) as any;
+      await strapi.db.connection(tableName)
+        .where({ id, [attributes.claimedBy.columnName ?? 'claimedBy']: workerId })
+        .update({ [attributes.heartbeat.columnName ?? 'heartbeat']: Date.now() });
     },
 
     /**
