@@ -84,6 +84,20 @@ describe('documents-mode built-ins: publish, unpublish, delete; the playground e
     );
   });
 
+  it('"Retry failed" runs the action again over exactly the failed entries', async () => {
+    const first = await run('editor', 'run-now', { selection: { query: {} } }, EXTRACTION_CONFIG);
+    const failedIds = first.body.data.run.failures.map((f: { documentId: string }) => f.documentId);
+    expect(failedIds.length).toBeGreaterThan(0);
+    await app.knex()('extraction_configs').whereIn('document_id', failedIds).update({ enabled: true });
+
+    const retry = await app.as('editor').post(`/bulk-actions/runs/${first.body.data.run.id}/retry`);
+    expect(retry.status).toBe(200);
+    expect(retry.body.data.run).toMatchObject({ action: 'run-now', selectionKind: 'documentIds', total: failedIds.length, succeeded: failedIds.length, failed: 0 });
+    const again = await app.as('editor').post(`/bulk-actions/runs/${retry.body.data.run.id}/retry`);
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toBe(`Run ${retry.body.data.run.id} has no failed entries to retry`);
+  });
+
   it('"Run now" needs its custom permission', async () => {
     const { token } = await app.userWithRole('Config Reader', [
       { action: 'plugin::content-manager.explorer.read', subject: EXTRACTION_CONFIG, properties: { fields: ['name', 'source', 'lastRunAt', 'enabled'] } },

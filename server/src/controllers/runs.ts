@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { listRunsQuerySchema, PLUGIN_ID, runIdParamSchema, type ListRunsResponse, type Run, type RunResponse } from '../contracts';
 import { failuresCsv } from '../utils/csv';
+import { sendStarted } from '../utils/respond';
 import { PLUGIN_PERMISSIONS } from '../services/permissions';
 import { parseOrThrow } from '../utils/validate';
 
@@ -52,6 +53,28 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.status = 202;
       const body: RunResponse = { data: { run: settled } };
       ctx.body = body;
+    },
+
+    /**
+     * Runs the same action again over every entry that failed (all of them, not only the first
+     * 1,000 the run row lists), with the same params, as the current user: permissions apply anew.
+     */
+    async retry(ctx: Context) {
+      const run = await readableRun(ctx);
+      const failedIds: string[] = await strapi.plugin(PLUGIN_ID).service('chunks').failedDocumentIds(run.id);
+      if (!failedIds.length) throw new errors.ApplicationError(`Run ${run.id} has no failed entries to retry`);
+      const definition = strapi.plugin(PLUGIN_ID).service('actions').get(run.contentType, run.action);
+      if (Object.values(definition?.form ?? {}).some((field: any) => field.secret)) {
+        throw new errors.ApplicationError(`"${run.action}" has secret fields: run it again from the list view`);
+      }
+      const request = {
+        selection: { documentIds: failedIds },
+        ...(run.locale ? { locale: run.locale } : {}),
+        params: run.params ?? {},
+      };
+      await sendStarted(ctx, () =>
+        strapi.plugin(PLUGIN_ID).service('runner').run(run.contentType, run.action, request, { ability: ctx.state.userAbility, user: ctx.state.user })
+      );
     },
 
     /** A queued export's file, for the run's owner only, while it is kept. */

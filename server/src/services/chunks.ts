@@ -60,6 +60,16 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
       }) as Promise<ChunkRow | null>;
     },
 
+    /** Every entry of a run that failed, in selection order (not capped like the run's failure list). */
+    async failedDocumentIds(runId: number): Promise<string[]> {
+      const rows = await chunks().findMany({ where: { runId, failed: { $gt: 0 } }, select: ['outcomes'], orderBy: { position: 'asc' } });
+      return rows.flatMap((row: { outcomes: Outcomes | null }) =>
+        Object.entries(row.outcomes ?? {})
+          .filter(([, outcome]) => 'failed' in outcome)
+          .map(([documentId]) => documentId)
+      );
+    },
+
     /** Byte length of the output committed so far (exports resume from there). */
     async committedOutputOffset(runId: number): Promise<number> {
       const last = await chunks().findOne({

@@ -1,0 +1,34 @@
+import type { Context } from 'koa';
+import type { RunResponse } from '../contracts';
+import { RunInterruptedError, type RunStarted } from '../services/runner';
+
+/** A signal stopped the run: 409 in Strapi's error format, with the run row. */
+export const sendInterrupted = (ctx: Context, error: RunInterruptedError) => {
+  ctx.status = 409;
+  ctx.body = {
+    data: null,
+    error: { status: 409, name: 'ActionInterrupted', message: error.message, details: { run: error.run } },
+  };
+};
+
+/** Answers a started run: the file (exports), 202 with a queued run, 200 with a finished one, 409 when interrupted. */
+export async function sendStarted(ctx: Context, start: () => Promise<RunStarted>) {
+  try {
+    const started = await start();
+    if (started.kind === 'download') {
+      ctx.set('Content-Disposition', `attachment; filename="${started.download.filename.replace(/"/g, '')}"`);
+      ctx.set('X-Bulk-Actions-Run-Id', String(started.run.id));
+      ctx.type = started.download.contentType;
+      ctx.body = started.download.stream;
+      return;
+    }
+    // a queued run answers at once; the client follows it at GET /runs/:id
+    ctx.status = started.kind === 'queued' ? 202 : 200;
+    const body: RunResponse = { data: { run: started.run } };
+    ctx.body = body;
+  } catch (error) {
+    if (error instanceof RunInterruptedError) return sendInterrupted(ctx, error);
+    throw error;
+  }
+}
+
