@@ -80,7 +80,6 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       const controller = new AbortController();
       const { context, messages } = createRunContext({
         strapi,
-        definition,
         runId,
         uid: run.contentType,
         locale: run.locale,
@@ -92,7 +91,10 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         shouldStop: async () => {
           if (service('jobs').isStopping()) return 'pause';
           const control = await service('runs').control(runId);
-          if (control.cancelRequested) return 'cancel';
+          if (control.cancelRequested) {
+            controller.abort(); // handlers watching run.signal stop too
+            return 'cancel';
+          }
           // another worker took the run over (our heartbeat went stale): leave it to them
           return control.claimedBy === workerId ? null : 'lost';
         },

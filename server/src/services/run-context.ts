@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { BulkActionDefinition, ChunkTools, RunContext, RunUser } from '../types';
+import type { ChunkTools, RunContext, RunUser } from '../types';
 import type { ChunkRow, EntryOutcome, Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
 
@@ -35,7 +35,6 @@ export class RunPaused extends Error {
  */
 export function createRunContext(args: {
   strapi: Core.Strapi;
-  definition: BulkActionDefinition;
   runId: number;
   uid: string;
   locale: string | null;
@@ -220,5 +219,5 @@ export function createRunContext(args: {
     },
   };
 
-  return { context, messages, passes: () => passes };
+  return { context, messages };
 }
