@@ -7,6 +7,9 @@ import { adminApi } from '@strapi/strapi/admin';
 import type {
   ActionSummary,
   InfoResponse,
+  PreviewRequest,
+  PreviewResponse,
+  PreviewResult,
   ListActionsResponse,
   ListRunsResponse,
   RunResponse,
@@ -41,6 +44,17 @@ const bulkActionsApi = adminApi
         query: (uid) => `/bulk-actions/content-types/${encodeURIComponent(uid)}/actions`,
         transformResponse: (response: ListActionsResponse) => response.data,
         providesTags: (_result, _error, uid) => [{ type: 'BulkActionsActions', id: uid }],
+      }),
+
+      /** What a run would do: counts, skip reasons and a sample. A query, so identical previews share one request. */
+      previewBulkAction: build.query<PreviewResult, { uid: string; name: string; body: PreviewRequest }>({
+        query: ({ uid, name, body }) => ({
+          url: `/bulk-actions/content-types/${encodeURIComponent(uid)}/actions/${encodeURIComponent(name)}/preview`,
+          method: 'POST',
+          data: body,
+        }),
+        transformResponse: (response: PreviewResponse) => response.data,
+        keepUnusedDataFor: 0,
       }),
 
       /** Every action available to the content type, enabled or not (settings page). */
@@ -101,6 +115,7 @@ const bulkActionsApi = adminApi
 export const {
   useGetBulkActionsInfoQuery,
   useGetBulkActionsQuery,
+  usePreviewBulkActionQuery,
   useGetAvailableActionsQuery,
   useGetBulkActionsSettingsQuery,
   useUpdateBulkActionsSettingsMutation,

@@ -1,10 +1,38 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { ActiveRuns } from './components/ActiveRuns';
+import { BulkActionsButton } from './components/BulkActionsButton';
+import { PERMISSIONS, RUNS_PATH, SETTINGS_PATH } from './constants';
 import { PLUGIN_ID } from './pluginId';
-import { prefixPluginTranslations } from './utils/getTranslation';
+import type { ContentManagerApis } from './types';
+import { getTranslation, prefixPluginTranslations } from './utils/getTranslation';
 
 export default {
   register(app: StrapiApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Bulk actions' });
+
+    app.addSettingsLink('global', {
+      id: `${PLUGIN_ID}-settings`,
+      to: SETTINGS_PATH,
+      intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Bulk actions' },
+      permissions: PERMISSIONS.settingsRead,
+      Component: () => import('./pages/SettingsPage').then((mod) => ({ default: mod.ProtectedSettingsPage })),
+    });
+
+    app.addSettingsLink('global', {
+      id: `${PLUGIN_ID}-runs`,
+      to: RUNS_PATH,
+      intlLabel: { id: getTranslation('runs.link'), defaultMessage: 'Bulk actions audit log' },
+      permissions: PERMISSIONS.runsRead,
+      Component: () => import('./pages/RunsPage').then((mod) => ({ default: mod.RunsPage })),
+    });
+  },
+
+  bootstrap(app: StrapiApp) {
+    const contentManager = app.getPlugin('content-manager');
+    // One fixed component: the Content Manager tracks bulk actions by identity.
+    (contentManager.apis as unknown as ContentManagerApis).addBulkAction((actions) => [...actions, BulkActionsButton]);
+    // Progress of background runs, above the list, outliving the modal and the selection.
+    contentManager.injectComponent('listView', 'actions', { name: `${PLUGIN_ID}-active-runs`, Component: ActiveRuns });
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

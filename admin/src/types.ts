@@ -1,16 +1,10 @@
 import type * as React from 'react';
 import type { Run } from '../../server/src/contracts';
 
-/** An action as the settings page lists it: every action available to a content type. */
-export interface AvailableAction {
-  name: string;
-  label: string;
-  description: string | null;
-  destructive: boolean;
-}
+export type { AvailableAction } from '../../server/src/contracts';
 
-/** A run as the admin shows it; `processed` comes with background runs. */
-export type RunView = Run & { processed?: number };
+/** A run as the admin shows it. */
+export type RunView = Run;
 
 export const ACTIVE_STATUSES = ['queued', 'running'] as const;
 export const isActive = (run: Pick<Run, 'status'>) => (ACTIVE_STATUSES as readonly string[]).includes(run.status);

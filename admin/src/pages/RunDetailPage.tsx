@@ -1,0 +1,336 @@
+import * as React from 'react';
+import {
+  Box,
+  Button,
+  Dialog,
+  Flex,
+  Grid,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowClockwise, Download, WarningCircle } from '@strapi/icons';
+import { BackButton, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNavigate, useParams } from 'react-router-dom';
+import { useGetBulkActionsInfoQuery, useGetRunQuery, useRefreshAfterRunMutation } from '../api';
+import { POLL_INTERVAL_MS, RUNS_PATH } from '../constants';
+import { RunProgressBar } from '../components/RunProgress';
+import { RunStatusBadge } from '../components/RunStatusBadge';
+import { useActionLabel } from '../hooks/useActionLabel';
+import { useRetryRun } from '../hooks/useRunAction';
+import { useDownloadRunFile } from '../hooks/useRunFile';
+import { useRunFormat } from '../hooks/useRunFormat';
+import { useRunNotification } from '../hooks/useRunNotification';
+import { useT } from '../hooks/useT';
+import { activeRuns } from '../store/activeRuns';
+import { isActive, type RunView } from '../types';
+import { downloadBlob, fileNameOf } from '../utils/download';
+import { parseError } from '../utils/errors';
+
+/** Failures shown on the page; the CSV holds them all. */
+const SHOWN_FAILURES = 100;
+
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+const Detail = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <Flex direction="column" alignItems="flex-start" gap={1}>
+    <Typography variant="sigma" textColor="neutral600" tag="dt">
+      {label}
+    </Typography>
+    <Typography variant="omega" textColor="neutral800" tag="dd">
+      {children}
+    </Typography>
+  </Flex>
+);
+
+const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
+  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="section">
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <Typography variant="delta" tag="h2">
+        {title}
+      </Typography>
+      {children}
+    </Flex>
+  </Box>
+);
+
+const formatParam = (value: unknown) => {
+  if (value === null || value === undefined) return '–';
+  if (Array.isArray(value)) return value.map(String).join(', ') || '–';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+};
+
+/** One run of the audit log: counts, params, message and failures; download and retry of the failures. */
+export const RunDetailPage = () => {
+  const { id = '' } = useParams<{ id: string }>();
+  const { t, formatNumber, formatDate } = useT();
+  const format = useRunFormat();
+  const navigate = useNavigate();
+  const { toggleNotification } = useNotification();
+  const notifyRun = useRunNotification();
+  const retryRun = useRetryRun();
+  const [refreshAfterRun] = useRefreshAfterRunMutation();
+  const { get } = useFetchClient();
+  const downloadRunFile = useDownloadRunFile();
+  const info = useGetBulkActionsInfoQuery();
+  const [polling, setPolling] = React.useState(false);
+  const { data: run, isLoading, error } = useGetRunQuery(id, {
+    pollingInterval: polling ? POLL_INTERVAL_MS : 0,
+    refetchOnMountOrArgChange: true,
+  });
+  const [isRetrying, setIsRetrying] = React.useState(false);
+  const [isDownloading, setIsDownloading] = React.useState(false);
+  const [retryOpen, setRetryOpen] = React.useState(false);
+  const actionLabel = useActionLabel(run?.contentType ?? '', run?.action ?? '');
+
+  React.useEffect(() => {
+    setPolling(Boolean(run && isActive(run)));
+  }, [run]);
+
+  if (isLoading) return <Page.Loading />;
+  if (error || !run) {
+    const status = (error as { status?: number } | undefined)?.status;
+    return status === 404 || status === 403 ? <Page.NoPermissions /> : <Page.Error />;
+  }
+
+  const contentTypeName =
+    info.data?.contentTypes.find((contentType) => contentType.uid === run.contentType)?.displayName ?? run.contentType;
+  const params = Object.entries(run.params ?? {});
+
+  const downloadFailures = async () => {
+    setIsDownloading(true);
+    const fallbackName = `run-${run.id}-failures.csv`;
+    try {
+      const response = await get(`/bulk-actions/runs/${run.id}/failures`, { responseType: 'blob' });
+      downloadBlob(response.data, fileNameOf(response.headers?.get('Content-Disposition'), fallbackName));
+    } catch (failure) {
+      if ((failure as { status?: number }).status === 404) {
+        // a server without the failures endpoint: the run's own list (at most what the run row keeps)
+        const lines = ['documentId,reason', ...run.failures.map((f) => `${csvCell(f.documentId)},${csvCell(f.reason)}`)];
+        downloadBlob(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), fallbackName);
+      } else {
+        toggleNotification({ type: 'danger', message: t('run.download-error', 'The failures could not be downloaded.') });
+      }
+    } finally {
+      setIsDownloading(false);
+    }
+  };
+
+  /** "Retry failed": a new run of the same action over the failed documents, with the same params (the server's). */
+  const retry = async () => {
+    setIsRetrying(true);
+    try {
+      const outcome = await retryRun(run.id);
+      if (outcome.kind === 'error') {
+        const parsed = parseError({ error: outcome.error }, t('result.error', 'The action could not run.'));
+        const details = [...Object.entries(parsed.fieldErrors).map(([field, message]) => `${field}: ${message}`), ...parsed.otherErrors];
+        toggleNotification({ type: 'danger', title: actionLabel, message: [parsed.message, ...details].join(' · ') });
+        return;
+      }
+      refreshAfterRun(run.contentType);
+      if (outcome.kind === 'download') {
+        downloadBlob(outcome.blob, outcome.fileName);
+        if (outcome.runId) navigate(`../${outcome.runId}`, { relative: 'path' });
+        return;
+      }
+      const next: RunView = outcome.run;
+      if (isActive(next)) {
+        activeRuns.track({ id: next.id, model: run.contentType, action: run.action, label: actionLabel });
+      } else {
+        notifyRun(next, actionLabel);
+      }
+      navigate(`../${next.id}`, { relative: 'path' });
+    } finally {
+      setIsRetrying(false);
+      setRetryOpen(false);
+    }
+  };
+
+  const hasFile = Boolean(run.download) && ['succeeded', 'partial'].includes(run.status);
+  const downloadFile = () =>
+    // blob requests carry no error body: the status says enough
+    downloadRunFile(run).catch(() =>
+      toggleNotification({ type: 'danger', message: t('run.file-error', 'The file is no longer available.') })
+    );
+
+  const skippedReasons = Object.entries(run.skippedReasons ?? {}).filter(([, n]) => n > 0);
+
+  return (
+    <Page.Main>
+      <Page.Title>{t('run.page-title', 'Run #{id} - Bulk actions', { id: run.id })}</Page.Title>
+      <Layouts.Header
+        navigationAction={<BackButton fallback={`/settings/${RUNS_PATH}`} />}
+        title={t('run.title', 'Run #{id}: {action}', { id: run.id, action: actionLabel })}
+        subtitle={t('run.subtitle', '{action} on {contentType} · by {user} · {date}', {
+          action: run.action,
+          contentType: contentTypeName,
+          user: run.userName ?? '–',
+          date: formatDate(run.startedAt, { dateStyle: 'medium', timeStyle: 'medium' }),
+        })}
+        primaryAction={
+          <Flex gap={2}>
+            {hasFile ? (
+              <Button variant="secondary" startIcon={<Download />} onClick={downloadFile}>
+                {t('run.download-file', 'Download {fileName}', { fileName: run.download!.name })}
+              </Button>
+            ) : null}
+            {run.failures.length > 0 ? (
+              <Button variant="tertiary" startIcon={<Download />} onClick={downloadFailures} loading={isDownloading}>
+                {t('run.download-failures', 'Download failures (CSV)')}
+              </Button>
+            ) : null}
+            {run.failed > 0 && !isActive(run) ? (
+              <Button startIcon={<ArrowClockwise />} onClick={() => setRetryOpen(true)}>
+                {t('run.retry', 'Retry failed')}
+              </Button>
+            ) : null}
+          </Flex>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {isActive(run) ? (
+            <Section title={t('run.progress', 'Progress')}>
+              <RunProgressBar run={run} />
+            </Section>
+          ) : null}
+
+          <Section title={t('run.summary', 'Summary')}>
+            <Grid.Root gap={5} tag="dl">
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.status', 'Status')}>
+                  <RunStatusBadge status={run.status} />
+                </Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.total', 'Entries')}>{formatNumber(run.total)}</Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.succeeded', 'Done')}>{formatNumber(run.succeeded)}</Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.skipped', 'Skipped')}>
+                  {formatNumber(run.skipped)}
+                  {skippedReasons.length ? ` (${format.reasonsText(run.skippedReasons)})` : ''}
+                </Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.failed', 'Failed')}>{formatNumber(run.failed)}</Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.duration', 'Duration')}>{format.duration(run.durationMs)}</Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.finished', 'Finished')}>
+                  {run.finishedAt ? formatDate(run.finishedAt, { dateStyle: 'medium', timeStyle: 'medium' }) : '–'}
+                </Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.selection', 'Selection')}>
+                  {run.selectionKind === 'query'
+                    ? t('run.selection.query', 'All entries matching filters')
+                    : t('run.selection.ids', 'Selected entries')}
+                  {run.locale ? ` · ${run.locale}` : ''}
+                </Detail>
+              </Grid.Item>
+            </Grid.Root>
+            {run.message ? (
+              <Box background="neutral100" hasRadius padding={4}>
+                <Typography variant="omega" textColor="neutral800" style={{ whiteSpace: 'pre-wrap' }} data-testid="run-message">
+                  {run.message}
+                </Typography>
+              </Box>
+            ) : null}
+          </Section>
+
+          <Section title={t('run.params', 'Parameters')}>
+            {params.length === 0 ? (
+              <Typography variant="omega" textColor="neutral600">
+                {t('run.params.none', 'This action has no parameters.')}
+              </Typography>
+            ) : (
+              <Table colCount={2} rowCount={params.length + 1}>
+                <Thead>
+                  <Tr>
+                    <Th><Typography variant="sigma">{t('run.params.name', 'Parameter')}</Typography></Th>
+                    <Th><Typography variant="sigma">{t('run.params.value', 'Value')}</Typography></Th>
+                  </Tr>
+                </Thead>
+                <Tbody>
+                  {params.map(([name, value]) => (
+                    <Tr key={name}>
+                      <Td><Typography tag="code" textColor="neutral800">{name}</Typography></Td>
+                      <Td><Typography textColor="neutral800">{formatParam(value)}</Typography></Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+            )}
+          </Section>
+
+          <Section title={t('run.failures', 'Failures ({count})', { count: formatNumber(run.failed) })}>
+            {run.failures.length === 0 ? (
+              <Typography variant="omega" textColor="neutral600">
+                {t('run.failures.none', 'No entry failed.')}
+              </Typography>
+            ) : (
+              <>
+                <Table colCount={2} rowCount={Math.min(run.failures.length, SHOWN_FAILURES) + 1}>
+                  <Thead>
+                    <Tr>
+                      <Th><Typography variant="sigma">{t('run.failures.document', 'Document id')}</Typography></Th>
+                      <Th><Typography variant="sigma">{t('run.failures.reason', 'Reason')}</Typography></Th>
+                    </Tr>
+                  </Thead>
+                  <Tbody>
+                    {run.failures.slice(0, SHOWN_FAILURES).map((failure, index) => (
+                      <Tr key={`${failure.documentId}-${index}`}>
+                        <Td><Typography tag="code" textColor="neutral800">{failure.documentId}</Typography></Td>
+                        <Td><Typography textColor="danger600">{failure.reason}</Typography></Td>
+                      </Tr>
+                    ))}
+                  </Tbody>
+                </Table>
+                {run.failures.length > SHOWN_FAILURES || run.failed > run.failures.length ? (
+                  <Typography variant="pi" textColor="neutral600">
+                    {t('run.failures.more', 'Showing {shown} of {count}: download the CSV for the list.', {
+                      shown: formatNumber(Math.min(run.failures.length, SHOWN_FAILURES)),
+                      count: formatNumber(run.failed),
+                    })}
+                  </Typography>
+                ) : null}
+              </>
+            )}
+          </Section>
+        </Flex>
+      </Layouts.Content>
+
+      <Dialog.Root open={retryOpen} onOpenChange={setRetryOpen}>
+        <Dialog.Content>
+          <Dialog.Header>{t('run.retry.title', 'Retry the failed entries')}</Dialog.Header>
+          <Dialog.Body icon={<WarningCircle fill="danger600" />}>
+            {t('run.retry.confirm', 'Run “{action}” again on the {count, plural, one {# failed entry} other {# failed entries}}, with the same parameters?', {
+              action: actionLabel,
+              count: run.failed,
+            })}
+          </Dialog.Body>
+          <Dialog.Footer>
+            <Dialog.Cancel>
+              <Button fullWidth variant="tertiary">
+                {t('modal.cancel', 'Cancel')}
+              </Button>
+            </Dialog.Cancel>
+            <Button fullWidth onClick={retry} loading={isRetrying}>
+              {t('run.retry', 'Retry failed')}
+            </Button>
+          </Dialog.Footer>
+        </Dialog.Content>
+      </Dialog.Root>
+    </Page.Main>
+  );
+};

@@ -1,0 +1,415 @@
+/**
+ * The six browser scenarios of issue 4. Each asserts what the editor sees and what the database holds.
+ * They run in order on one playground: each builds on what the previous ones did.
+ */
+import fs from 'fs';
+import type { Browser, Page } from 'playwright-core';
+import {
+  choose,
+  chooseWithKeyboard,
+  dismissTours,
+  expectText,
+  goto,
+  notification,
+  row,
+  screenshot,
+  selectPage,
+  selectRows,
+  signIn,
+  tabTo,
+} from './browser';
+import type { PlaygroundDatabase } from './database';
+
+export interface Context {
+  browser: Browser;
+  adminUrl: string;
+  db: PlaygroundDatabase;
+  /** the super admin's page, signed in once */
+  admin?: Page;
+  log: (line: string) => void;
+}
+
+export interface Scenario {
+  name: string;
+  run: (context: Context) => Promise<void>;
+}
+
+const ARTICLE = 'api::article.article';
+const EXTRACTION = 'api::extraction-config.extraction-config';
+
+class AssertionError extends Error {}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+const assertEqual = <T>(actual: T, expected: T, what: string) =>
+  assert(
+    JSON.stringify(actual) === JSON.stringify(expected),
+    `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`
+  );
+
+/** The list view, first page, no filters (the Content Manager otherwise restores the last filters used). */
+const listUrl = (context: Context, uid: string) =>
+  `${context.adminUrl}/content-manager/collection-types/${uid}?page=1&pageSize=10&sort=id:ASC${
+    uid === ARTICLE ? '&plugins[i18n][locale]=en' : ''
+  }`;
+
+const adminPage = async (context: Context) => {
+  context.admin ??= await signIn(context.browser, context.adminUrl, 'admin@example.com');
+  // a page left in the background gets its idle callbacks late (the bulk bar renders in one)
+  await context.admin.bringToFront();
+  return context.admin;
+};
+
+const dialog = (page: Page) => page.getByRole('dialog');
+
+const openBulkModal = async (page: Page) => {
+  await page.getByRole('button', { name: 'Actions', exact: true }).click({ timeout: 30_000 });
+  await dialog(page).getByRole('combobox', { name: 'Action' }).waitFor();
+};
+
+const previewText = (page: Page) => page.getByTestId('bulk-actions-preview');
+
+/* -------------------------------------------------------------------------------------------------
+ * 1. Settings > Bulk actions
+ * -----------------------------------------------------------------------------------------------*/
+
+const enableActions: Scenario = {
+  name: 'admin enables actions for Article in Settings > Bulk actions',
+  async run(context) {
+    const page = await adminPage(context);
+    await goto(page, `${context.adminUrl}/settings`);
+    await page.getByRole('link', { name: 'Bulk actions', exact: true }).click();
+    await dismissTours(page);
+    await page.getByRole('heading', { name: 'Bulk actions', level: 1 }).waitFor();
+
+    const articleActions = ['Update a field', 'Export as CSV', 'Mark as reviewed', 'Delete selected entries'];
+    for (const label of articleActions) {
+      await page.getByRole('checkbox', { name: `Enable “${label}” for Article` }).check();
+    }
+    // the failures/retry part of scenario 6 runs the playground's "Run now" on extraction configs
+    await page.getByRole('checkbox', { name: 'Enable “Run now” for Extraction config' }).check();
+    await screenshot(page, 'settings');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(page.locator('[data-sonner-toast]'), 'Settings saved', 'the save notification');
+
+    const saved = context.db.settings();
+    assert(saved, 'the settings are in the database (strapi_core_store_settings)');
+    assertEqual(
+      [...saved.contentTypes[ARTICLE].actions].sort(),
+      ['delete', 'export-csv', 'mark-reviewed', 'update-field'],
+      'the Article actions enabled in the database'
+    );
+    assertEqual(saved.contentTypes[EXTRACTION].actions, ['run-now'], 'the Extraction config actions in the database');
+
+    // what the page shows after a reload is what the server keeps
+    await page.reload();
+    await dismissTours(page);
+    for (const label of articleActions) {
+      assert(
+        await page.getByRole('checkbox', { name: `Enable “${label}” for Article` }).isChecked(),
+        `"${label}" is still checked after a reload`
+      );
+    }
+    assert(!(await page.getByRole('checkbox', { name: 'Enable “Publish” for Article' }).isChecked()), '"Publish" stays off');
+    assert(await page.getByRole('button', { name: 'Save' }).isDisabled(), 'nothing left to save');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 2. Update a field on 3 rows, with the keyboard
+ * -----------------------------------------------------------------------------------------------*/
+
+const updateField: Scenario = {
+  name: 'list view: 3 rows → Actions → "Update a field" stage = review → preview 3 → confirm → notification 3 → table shows review',
+  async run(context) {
+    const page = await adminPage(context);
+    const titles = ['Article 002', 'Article 003', 'Article 004'];
+    const before = titles.map((title) => context.db.articleByTitle(title));
+    assert(before.every((article) => article.stage !== 'review'), 'the chosen articles are not in review yet');
+
+    await goto(page, listUrl(context, ARTICLE));
+    await selectRows(page, titles);
+    await expectText(page.locator('main'), '3 entries selected', 'the bulk bar');
+
+    // keyboard only from here: reach "Actions", open, pick, fill, confirm
+    const actionsButton = page.getByRole('button', { name: 'Actions', exact: true });
+    await tabTo(page, actionsButton, { shift: true });
+    await page.keyboard.press('Enter');
+    const modal = dialog(page);
+    // Escape closes the modal and gives the focus back to the button that opened it
+    await modal.getByRole('combobox', { name: 'Action' }).waitFor();
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "Actions"');
+    await page.keyboard.press('Enter');
+    await modal.getByRole('combobox', { name: 'Action' }).waitFor();
+    await expectText(modal, '3 entries selected', 'the selection counter');
+    await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
+
+    // a value the server refuses: its message shows on the field it is about, nothing changes
+    await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'Field' }), 'views');
+    const value = modal.getByLabel('New value');
+    await tabTo(page, value);
+    await page.keyboard.type('-5');
+    await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
+    await tabTo(page, modal.getByRole('button', { name: 'Run action' }));
+    await page.keyboard.press('Enter');
+    await expectText(modal, 'must be at least 0', "the server's validation message");
+    assertEqual(await value.getAttribute('aria-invalid'), 'true', 'the refused field is marked invalid');
+    assertEqual(
+      titles.map((title) => context.db.articleByTitle(title).views),
+      before.map((article) => article.views),
+      'views in the database after the refused run'
+    );
+
+    await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'Field' }), 'stage');
+    await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'New value' }), 'review');
+    await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
+    for (const title of titles) await expectText(previewText(page), title, 'the preview sample');
+    await expectText(page.getByTestId('bulk-actions-confirm'), 'Change this field on 3 entries?', 'the confirm message');
+    await screenshot(page, 'modal', modal);
+
+    await tabTo(page, modal.getByRole('button', { name: 'Run action' }));
+    await page.keyboard.press('Enter');
+
+    await expectText(notification(page, 'Update a field'), 'stage set on 3 entries', 'the result notification');
+    await modal.waitFor({ state: 'detached' });
+    for (const title of titles) await expectText(row(page, title), 'review', `the row of ${title}`);
+    assert(
+      await page
+        .waitForFunction(() => Boolean(document.activeElement?.closest('main table')), undefined, { timeout: 3000 })
+        .then(() => true, () => false),
+      'the focus is back on the list after the modal closed'
+    );
+    assertEqual(await page.getByRole('button', { name: 'Actions', exact: true }).count(), 0, 'the selection is cleared (no bulk bar)');
+
+    const after = titles.map((title) => context.db.articleByTitle(title));
+    assertEqual(after.map((article) => article.stage), ['review', 'review', 'review'], 'the stages in the database');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 3. Filtered list, "Select all N matching", query-mode action
+ * -----------------------------------------------------------------------------------------------*/
+
+const selectAllMatching: Scenario = {
+  name: 'filtered list (stage = draft) → select the page → "Select all N matching" → preview N → query-mode action changes all N',
+  async run(context) {
+    const page = await adminPage(context);
+    const drafts = context.db.draftArticles("stage = 'draft'");
+    const n = drafts.length;
+    assert(n > 10, `more draft-stage articles than one page (${n})`);
+
+    await goto(page, listUrl(context, ARTICLE));
+    // filter through the list's own Filters UI: stage is draft
+    await page.getByRole('button', { name: 'Filters', exact: true }).click();
+    await choose(page, page.getByRole('combobox', { name: 'Select field' }), 'stage');
+    await page.getByRole('combobox', { name: 'stage' }).click();
+    await page.getByRole('option', { name: 'draft', exact: true }).click();
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.waitForURL(/filters/);
+    await expectText(page.locator('main'), `${n} entries found`, 'the filtered list');
+
+    await selectPage(page);
+    await expectText(page.locator('main'), '10 entries selected', 'the bulk bar');
+    await openBulkModal(page);
+    const modal = dialog(page);
+    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Mark as reviewed');
+    const selectAll = modal.getByRole('button', { name: `Select all ${n} matching entries` });
+    await selectAll.waitFor();
+    await screenshot(page, 'modal-select-all', modal);
+    await selectAll.click();
+    await expectText(modal, `All ${n} entries matching the list’s filters are selected`, 'the selection counter');
+    await expectText(previewText(page), `Will act on ${n} of ${n} entries`, 'the preview of the whole query');
+    await expectText(page.getByTestId('bulk-actions-confirm'), `Mark ${n} articles as reviewed?`, 'the confirm message');
+    await modal.getByRole('button', { name: 'Run action' }).click();
+
+    await expectText(notification(page, 'Mark as reviewed'), `${n} articles marked as reviewed`, 'the result notification');
+    await expectText(page.locator('main'), /No content found|0 entries found/, 'the refreshed filtered list');
+    // remove the filter, as an editor would
+    await page.getByRole('button', { name: /stage is draft/ }).locator('svg').last().click();
+    await page.waitForURL((url) => !url.search.includes('filters'));
+
+    assertEqual(context.db.draftArticles("stage = 'draft'").length, 0, 'draft-stage articles left in the database');
+    const changed = context.db.draftArticles(`document_id IN (${drafts.map(() => '?').join(',')})`, ...drafts.map((d) => d.document_id));
+    assert(changed.length === n && changed.every((article) => article.stage === 'review'), `all ${n} are in review in the database`);
+    const run = context.db.runs().at(-1)!;
+    assertEqual([run.action, run.total, run.succeeded], ['mark-reviewed', n, n], 'the run row');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 4. Export CSV
+ * -----------------------------------------------------------------------------------------------*/
+
+const exportCsv: Scenario = {
+  name: 'export CSV of selected rows → the downloaded file has the header and those rows',
+  async run(context) {
+    const page = await adminPage(context);
+    const titles = ['Article 005', 'Article 006', 'Article 007'];
+    const articles = titles.map((title) => context.db.articleByTitle(title));
+
+    await goto(page, listUrl(context, ARTICLE));
+    await selectRows(page, titles);
+    await openBulkModal(page);
+    const modal = dialog(page);
+    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Export as CSV');
+    await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      modal.getByRole('button', { name: 'Run action' }).click(),
+    ]);
+
+    const fileName = download.suggestedFilename();
+    assert(/^articles-\d{4}-\d{2}-\d{2}\.csv$/.test(fileName), `the server's file name (got "${fileName}")`);
+    const file = await download.path();
+    assert(file, 'the file was downloaded');
+    const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+    const header = lines[0].split(',');
+    assertEqual(header.slice(0, 2), ['documentId', 'locale'], 'the first CSV columns');
+    assert(header.includes('title') && header.includes('stage'), `the header names the fields (${lines[0]})`);
+    assertEqual(lines.length, 4, 'a header and 3 rows');
+    for (const article of articles) {
+      const line = lines.find((candidate) => candidate.startsWith(`${article.document_id},`));
+      assert(line && line.includes(article.title), `a row for ${article.title} (${article.document_id})`);
+    }
+
+    await expectText(notification(page, 'Export as CSV'), `Downloaded ${fileName}`, 'the result notification');
+    const run = context.db.runs().at(-1)!;
+    assertEqual([run.action, run.total, run.succeeded], ['export-csv', 3, 3], 'the export run row');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 5. The Author acts on rows it did not create
+ * -----------------------------------------------------------------------------------------------*/
+
+const authorSkipped: Scenario = {
+  name: 'the Author runs an action over rows partly not its own → the notification reports the skipped ones; the database shows them untouched',
+  async run(context) {
+    const titles = ['Article 001', 'Article 002', 'Article 003', 'Article 004', 'Article 005'];
+    const authorId = context.db.userId('author@example.com');
+    const before = titles.map((title) => context.db.articleByTitle(title));
+    const own = before.filter((article) => article.created_by_id === authorId);
+    const others = before.filter((article) => article.created_by_id !== authorId);
+    assert(own.length > 0 && others.length > 0, 'the Author created some of these rows, not all');
+
+    const page = await signIn(context.browser, context.adminUrl, 'author@example.com');
+    try {
+      await goto(page, listUrl(context, ARTICLE));
+      await selectRows(page, titles);
+      await openBulkModal(page);
+      const modal = dialog(page);
+      await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
+      await choose(page, modal.getByRole('combobox', { name: 'Field' }), 'stage');
+      await choose(page, modal.getByRole('combobox', { name: 'New value' }), 'trash');
+      await expectText(previewText(page), `Will act on ${own.length} of ${titles.length} entries`, 'the preview');
+      await expectText(previewText(page), `Will skip ${others.length}: no permission`, 'the preview of skipped rows');
+      await screenshot(page, 'modal-author-preview', modal);
+      await modal.getByRole('button', { name: 'Run action' }).click();
+
+      const toast = notification(page, 'Update a field');
+      await expectText(toast, `stage set on ${own.length} ${own.length === 1 ? 'entry' : 'entries'}`, 'the result notification');
+      await expectText(toast, `${others.length} skipped: no permission`, 'the skipped count in the notification');
+      for (const article of own) await expectText(row(page, article.title), 'trash', `the row of ${article.title}`);
+    } finally {
+      await page.context().close();
+    }
+
+    for (const article of own) {
+      assertEqual(context.db.articleByTitle(article.title).stage, 'trash', `${article.title} (the Author's) in the database`);
+    }
+    for (const article of others) {
+      const now = context.db.articleByTitle(article.title);
+      assertEqual([now.stage, now.updated_at], [article.stage, article.updated_at], `${article.title} (not the Author's) is untouched`);
+    }
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 6. The audit log
+ * -----------------------------------------------------------------------------------------------*/
+
+const auditLog: Scenario = {
+  name: 'the audit log lists these runs with the right counts; a run with failures is downloaded and retried',
+  async run(context) {
+    const page = await adminPage(context);
+
+    // a run with failures first: "Run now" fails on disabled extraction configs
+    await goto(page, listUrl(context, EXTRACTION));
+    await selectPage(page);
+    await openBulkModal(page);
+    await choose(page, dialog(page).getByRole('combobox', { name: 'Action' }), 'Run now');
+    await expectText(previewText(page), 'Will act on 10 of 10 entries', 'the preview');
+    await dialog(page).getByRole('button', { name: 'Run action' }).click();
+    await expectText(notification(page, 'Run now'), '2 failed', 'the notification of a run with failures');
+
+    const runs = context.db.runs();
+    const expected = runs.map((run) => ({ ...run, reasons: JSON.parse(run.skipped_reasons ?? '{}') }));
+    assertEqual(
+      expected.map((run) => run.action),
+      ['update-field', 'mark-reviewed', 'export-csv', 'update-field', 'run-now'],
+      'the runs in the database'
+    );
+
+    await goto(page, `${context.adminUrl}/settings`);
+    await page.getByRole('link', { name: 'Bulk actions audit log' }).click();
+    await dismissTours(page);
+    await page.locator('tbody tr').first().waitFor();
+    assertEqual(await page.locator('tbody tr').count(), runs.length, 'rows in the audit log');
+    const statusLabels: Record<string, string> = { succeeded: 'Succeeded', partial: 'Partly done', failed: 'Failed' };
+    for (const run of expected) {
+      const line = page.locator(`tbody tr[data-run-id="${run.id}"]`);
+      await expectText(line, run.action, `run #${run.id}'s action`);
+      await expectText(line, statusLabels[run.status] ?? run.status, `run #${run.id}'s status`);
+      await expectText(line, `${run.succeeded} / ${run.skipped} / ${run.failed}`, `run #${run.id}'s counts`);
+      await expectText(line, /\d+(\.\d)? (ms|s)/, `run #${run.id}'s duration`);
+    }
+    const authorRun = expected.find((run) => run.user_name === 'Aurora Author')!;
+    assert(authorRun && authorRun.skipped > 0 && authorRun.reasons.forbidden === authorRun.skipped, 'the Author run kept its skip reasons');
+    await screenshot(page, 'audit-log');
+    await screenshot(page, 'audit-log-table', page.locator('main table'));
+
+    // filters: status "Partly done" keeps the Author's run and the run with failures
+    await choose(page, page.getByRole('combobox', { name: 'Status' }), 'Partly done');
+    await page.waitForURL(/status=partial/);
+    const partial = expected.filter((run) => run.status === 'partial');
+    await page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, partial.length);
+    for (const run of partial) await page.locator(`tbody tr[data-run-id="${run.id}"]`).waitFor();
+
+    // the Author's run: params, message, counts
+    await page.locator(`tbody tr[data-run-id="${authorRun.id}"]`).click();
+    await expectText(page.locator('main'), `Run #${authorRun.id}: Update a field`, 'the run detail title');
+    await expectText(page.locator('main'), `${authorRun.skipped} (no permission)`, 'the skipped count with its reason');
+    await expectText(page.locator('main section').filter({ hasText: 'Parameters' }), 'trash', 'the run params');
+
+    // the run with failures: download them, then retry them
+    const failing = expected.find((run) => run.action === 'run-now')!;
+    await goto(page, `${context.adminUrl}/settings/bulk-actions-runs/${failing.id}`);
+    await expectText(page.locator('main'), 'Failures (2)', 'the failures section');
+    await expectText(page.locator('main'), 'is disabled', 'a failure reason');
+    await screenshot(page, 'run-detail');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download failures (CSV)' }).click(),
+    ]);
+    assertEqual(download.suggestedFilename(), `run-${failing.id}-failures.csv`, 'the failures file name');
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assertEqual(csv[0], 'documentId,reason', 'the failures CSV header');
+    assertEqual(csv.length, 3, 'the failures CSV has the 2 failures');
+
+    await page.getByRole('button', { name: 'Retry failed' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Retry failed' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(`/${failing.id}`));
+    const retried = context.db.runs().at(-1)!;
+    assert(retried.id > failing.id, 'a new run was recorded');
+    assertEqual([retried.action, retried.total, retried.failed], ['run-now', 2, 2], 'the retry ran over the 2 failed entries');
+    assertEqual(JSON.parse(retried.params ?? '{}'), JSON.parse(failing.params ?? '{}'), 'the retry kept the params');
+    await expectText(page.locator('main'), `Run #${retried.id}: Run now`, 'the page of the new run');
+  },
+};
+
+export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog];
