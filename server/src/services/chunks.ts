@@ -106,21 +106,36 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
 
         const { outcomes, outputOffset = null } = await work(trx);
         const counts = tally(row, outcomes);
-        await chunks().update({
-          where: { id: row.id },
-          data: { status: 'done', outcomes, succeeded: counts.succeeded, skipped: counts.skipped, failed: counts.failures.length, outputOffset },
-        });
+        // one plain UPDATE (the Query Engine's update would read the row, with its documentIds, twice)
+        const chunkCol = (attribute: string) => column(RUN_CHUNK_UID, attribute);
+        await trx(table(RUN_CHUNK_UID))
+          .where({ id: row.id })
+          .update({
+            [chunkCol('status')]: 'done',
+            [chunkCol('outcomes')]: JSON.stringify(outcomes),
+            [chunkCol('succeeded')]: counts.succeeded,
+            [chunkCol('skipped')]: counts.skipped,
+            [chunkCol('failed')]: counts.failures.length,
+            [chunkCol('outputOffset')]: outputOffset,
+            [chunkCol('updatedAt')]: new Date(),
+          });
 
-        // counters by increments; the JSON columns by read-modify-write under the run row's lock
+        // counters by increments; the JSON columns by read-modify-write under the run row's lock, only
+        // when this chunk has something to add to them
         const runs = table(RUN_UID);
         const col = (attribute: string) => column(RUN_UID, attribute);
-        const read = trx(runs).where({ id: runId }).first(col('skippedReasons'), col('failures'));
-        const run = await (isPostgres() ? read.forUpdate() : read);
-        const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-        const reasons: Record<string, number> = { ...(parse(run?.[col('skippedReasons')]) ?? {}) };
-        for (const [reason, n] of Object.entries(counts.skippedReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
-        const failures = [...((parse(run?.[col('failures')]) as RunFailure[] | null) ?? []), ...counts.failures].slice(0, MAX_FAILURES);
         const plus = (attribute: string, n: number) => trx.raw('?? + ?', [col(attribute), n]);
+        const lists: Record<string, string> = {};
+        if (counts.skipped > 0 || counts.failures.length > 0) {
+          const read = trx(runs).where({ id: runId }).first(col('skippedReasons'), col('failures'));
+          const run = await (isPostgres() ? read.forUpdate() : read);
+          const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+          const reasons: Record<string, number> = { ...(parse(run?.[col('skippedReasons')]) ?? {}) };
+          for (const [reason, n] of Object.entries(counts.skippedReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+          const failures = [...((parse(run?.[col('failures')]) as RunFailure[] | null) ?? []), ...counts.failures].slice(0, MAX_FAILURES);
+          lists[col('skippedReasons')] = JSON.stringify(reasons);
+          lists[col('failures')] = JSON.stringify(failures);
+        }
         await trx(runs)
           .where({ id: runId })
           .update({
@@ -128,8 +143,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
             [col('succeeded')]: plus('succeeded', counts.succeeded),
             [col('skipped')]: plus('skipped', counts.skipped),
             [col('failed')]: plus('failed', counts.failures.length),
-            [col('skippedReasons')]: JSON.stringify(reasons),
-            [col('failures')]: JSON.stringify(failures),
+            ...lists,
             [col('heartbeat')]: Date.now(),
           });
         return true;

@@ -121,7 +121,9 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const word of words) {
         const where = conditionWhere(ability, uid, rbacAction(word));
         if (where === null) return null;
-        if (Object.keys(where).length > 0) parts.push(where);
+        // the same conditions twice (e.g. i18n's locale condition on read and on update) once
+        const known = parts.some((part) => JSON.stringify(part) === JSON.stringify(where));
+        if (Object.keys(where).length > 0 && !known) parts.push(where);
       }
       return parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { $and: parts };
     },

@@ -7,6 +7,16 @@ import { outputFileName } from './outputs';
 /** At most this many failures are kept per run row. */
 export const MAX_FAILURES = 1000;
 
+/**
+ * The columns `toRun` reads. Never `request`: it holds the frozen selection (up to `maxSelection`
+ * documentIds), which every progress poll would otherwise read and parse.
+ */
+const RUN_FIELDS = [
+  'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
+  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'finishedAt',
+  'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType',
+];
+
 const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 const FINISHED: RunStatus[] = ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled'];
 
@@ -183,7 +193,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async findOne(id: number): Promise<Run | null> {
-      const row = await query().findOne({ where: { id } });
+      const row = await query().findOne({ where: { id }, select: RUN_FIELDS });
       return row ? toRun(row) : null;
     },
 
@@ -193,7 +203,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async findByIdempotencyKey(userId: number, idempotencyKey: string): Promise<Run | null> {
-      const row = await query().findOne({ where: { userId, idempotencyKey } });
+      const row = await query().findOne({ where: { userId, idempotencyKey }, select: RUN_FIELDS });
       return row ? toRun(row) : null;
     },
 
@@ -204,7 +214,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (status) where.status = status;
       if (user) where.userId = user;
       const [rows, total] = await Promise.all([
-        query().findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
+        query().findMany({ where, select: RUN_FIELDS, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
         query().count({ where }),
       ]);
       return {

@@ -8,6 +8,10 @@ type Where = Record<string, unknown>;
 /** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 export const ID_CHUNK = 1000;
 
+const isEmpty = (where: Where) => Object.keys(where).length === 0;
+/** Two where clauses built by the same transform from the same conditions serialise identically. */
+const sameWhere = (a: Where, b: Where) => JSON.stringify(a) === JSON.stringify(b);
+
 export const chunk = <T>(items: T[], size: number): T[][] => {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
@@ -93,7 +97,9 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
         const requested = [...new Set(selection.documentIds)];
         const existing = await inChunks(uid, requested, scope);
         const existingSet = new Set(existing);
-        const allowed = permitted === null ? [] : await inChunks(uid, existing, and(scope, permitted));
+        // no RBAC condition: every existing entry is permitted, without reading them a second time
+        const allowed =
+          permitted === null ? [] : isEmpty(permitted) ? existing : await inChunks(uid, existing, and(scope, permitted));
         const allowedSet = new Set(allowed);
         addSkipped(requested.filter((id) => !existingSet.has(id)), SKIP_REASONS.notFound);
         addSkipped(existing.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
@@ -107,8 +113,15 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       const filtersWhere = filters ? strapi.get('query-params').transform(uid, { filters }).where : undefined;
       const readable = permissions().readWhere(ability, uid) as Where | null;
       const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q);
+      // `permitted` includes the read conditions: when it adds nothing to them (e.g. no conditions at
+      // all), the permitted entries are the matching ones, and a second scan of the table is not needed
+      const addsNothing = readable !== null && permitted !== null && (isEmpty(permitted) || sameWhere(permitted, readable));
       const allowed =
-        permitted === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable, permitted), _q);
+        permitted === null
+          ? []
+          : addsNothing
+            ? matching
+            : await documentIdsWhere(uid, and(listScope, filtersWhere, readable, permitted), _q);
       const allowedSet = new Set(allowed);
       addSkipped(matching.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
       // The run itself acts on the draft rows, whichever status the list showed.

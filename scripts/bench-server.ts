@@ -1,0 +1,366 @@
+/**
+ * The Strapi process of `npm run bench` (started by scripts/bench.ts with an IPC channel): boots the
+ * playground (env decides the database and the job settings), seeds the demo users, listens, then
+ * answers the parent's messages `{ id, cmd, ...args }` with `{ id, ok, result | error }`.
+ *
+ * It runs here, not in the parent, whatever must be measured inside Strapi's own process: the
+ * baselines (L0, L1, S2, B4, timed here), its peak RSS (VmHWM, reset through /proc/self/clear_refs)
+ * and its event-loop lag (perf_hooks.monitorEventLoopDelay). It also inserts and resets the data,
+ * so that the parent never needs a database connection of its own.
+ */
+import fs from 'fs';
+import { Session } from 'inspector';
+import path from 'path';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'perf_hooks';
+import Papa from 'papaparse';
+import { loadPlayground, playgroundSeed } from './playground';
+
+const ARTICLE = 'api::article.article';
+/** ids per UPDATE in L1 (what a developer would hand-write) and per keyset page in B4 */
+const L1_CHUNK = 500;
+const B4_PAGE = 1000;
+/** rows per INSERT while seeding (13 columns: far under SQLite's bind-parameter limit) */
+const INSERT_BATCH = 500;
+
+type Message = { id: number; cmd: string; [key: string]: any };
+
+const send = (message: object) => process.send?.(message);
+const ms = (since: number) => performance.now() - since;
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** VmRSS/VmHWM of this process, in MB. */
+const memory = () => {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: round(kb('VmRSS') / 1024), peakMb: round(kb('VmHWM') / 1024) };
+};
+
+async function main() {
+  const password = process.env.BENCH_PASSWORD ?? 'Bench-Password-123';
+  const strapi = await loadPlayground({ serveAdminPanel: false, logLevel: process.env.LOG_LEVEL ?? 'error' });
+  const seeded = await playgroundSeed().seed(strapi, { password, articles: 0, categories: 3, extractionConfigs: 0 });
+  strapi.config.set('server.logger.startup.enabled', false);
+  await strapi.listen();
+
+  const knex = strapi.db.connection;
+  const meta = strapi.db.metadata.get(ARTICLE) as any;
+  const table: string = meta.tableName;
+  const col = (attribute: string): string => {
+    const definition = meta.attributes[attribute];
+    return definition.columnName ?? definition.joinColumn?.name ?? attribute; // createdBy: created_by_id
+  };
+  const categoryJoin = meta.attributes.category.joinTable;
+  const categoryMeta = strapi.db.metadata.get('api::category.category') as any;
+  const categoryTable: string = categoryMeta.tableName;
+  const categoryDocumentId: string = categoryMeta.attributes.documentId.columnName ?? 'document_id';
+  const adminId = seeded.users.admin.id;
+
+  /** The rows P1, L0, L1, P4 and B4 act on: English drafts at stage `review` (and featured, for N/10). */
+  const matching = (query: any, featuredOnly: boolean, alias = '') => {
+    const c = (name: string) => `${alias}${col(name)}`;
+    query.where(c('stage'), 'review').where(c('locale'), 'en').whereNull(c('publishedAt'));
+    if (featuredOnly) query.where(c('featured'), true);
+    return query;
+  };
+  const change = () => ({ [col('stage')]: 'published', [col('updatedAt')]: new Date(), [col('updatedBy')]: adminId });
+
+  let lag: IntervalHistogram | null = null;
+  let profiler: Session | null = null;
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+
+  const commands: Record<string, (message: Message) => Promise<unknown>> = {
+    /**
+     * Inserts `count` English draft articles straight into the table (batches in one transaction),
+     * each linked to one of the seeded categories. The first `featured` rows are featured.
+     */
+    async insert({ count, prefix, stage, featured = 0, returnIds = false }) {
+      const started = performance.now();
+      const categories: number[] = (await knex(categoryTable).select('id').orderBy('id')).map((row: any) => row.id);
+      const now = new Date();
+      const ids: string[] = [];
+      await knex.transaction(async (trx: any) => {
+        for (let from = 0; from < count; from += INSERT_BATCH) {
+          const rows = [];
+          for (let i = from; i < Math.min(count, from + INSERT_BATCH); i += 1) {
+            const documentId = `${prefix}${String(i).padStart(8, '0')}${Math.random().toString(36).slice(2, 16)}`.slice(0, 24);
+            if (returnIds) ids.push(documentId);
+            rows.push({
+              [col('documentId')]: documentId,
+              [col('title')]: `${prefix} article ${i}`,
+              [col('body')]: `Body of ${prefix} article ${i}: a few words of text, as an editor would write them.`,
+              [col('stage')]: stage,
+              [col('views')]: 0,
+              [col('featured')]: i < featured,
+              [col('locale')]: 'en',
+              [col('createdAt')]: now,
+              [col('updatedAt')]: now,
+              [col('publishedAt')]: null,
+              [col('createdBy')]: seeded.users.editor.id,
+              [col('updatedBy')]: seeded.users.editor.id,
+            });
+          }
+          const inserted = await trx(table).insert(rows).returning('id');
+          if (categories.length) {
+            const links = inserted.map((row: any, k: number) => {
+              const articleId = Number(typeof row === 'object' ? row.id : row);
+              return {
+                [categoryJoin.joinColumn.name]: articleId,
+                [categoryJoin.inverseJoinColumn.name]: categories[(from + k) % categories.length],
+                ...(categoryJoin.inverseOrderColumnName ? { [categoryJoin.inverseOrderColumnName]: from + k + 1 } : {}),
+              };
+            });
+            await trx(categoryJoin.name).insert(links);
+          }
+        }
+      });
+      if (strapi.db.dialect.client === 'postgres') await knex.raw('ANALYZE');
+      return { ms: round(ms(started)), ...(returnIds ? { documentIds: ids } : {}) };
+    },
+
+    async 'db-version'() {
+      if (strapi.db.dialect.client === 'postgres') {
+        const result = await knex.raw('SHOW server_version');
+        return { version: result.rows[0].server_version };
+      }
+      const [row] = await knex.raw('SELECT sqlite_version() AS version');
+      return { version: row.version };
+    },
+
+    /** P1/L0/L1 write stage `published`: back to `review` (not timed by the parent). */
+    async 'reset-stage'() {
+      const changed = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).update({ [col('stage')]: 'review' });
+      return { changed };
+    },
+
+    /** How many rows the last P1/L0/L1 changed (a sanity check of every measurement). */
+    async 'count-changed'() {
+      const [{ n }] = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).count({ n: '*' });
+      return { changed: Number(n) };
+    },
+
+    /** L0, the limit: one UPDATE of every matching row. */
+    async l0({ featuredOnly = false }) {
+      const started = performance.now();
+      const changed = await matching(knex(table), featuredOnly).update(change());
+      return { ms: round(ms(started)), changed };
+    },
+
+    /** L1, hand-written: read the matching documentIds, then UPDATE ... WHERE document_id IN (500 ids), chunk by chunk. */
+    async l1({ featuredOnly = false }) {
+      const started = performance.now();
+      const ids: string[] = (await matching(knex(table).select(col('documentId')), featuredOnly).orderBy('id')).map(
+        (row: any) => row[col('documentId')]
+      );
+      const selectMs = ms(started);
+      let changed = 0;
+      for (let i = 0; i < ids.length; i += L1_CHUNK) {
+        changed += await knex(table)
+          .whereIn(col('documentId'), ids.slice(i, i + L1_CHUNK))
+          .where(col('locale'), 'en')
+          .whereNull(col('publishedAt'))
+          .update(change());
+      }
+      return { ms: round(ms(started)), selectMs: round(selectMs), changed };
+    },
+
+    /** S2: a plain Document Service update loop, the same change as the fixture `bump-views-documents`. */
+    async s2({ documentIds }) {
+      const started = performance.now();
+      for (const documentId of documentIds as string[]) {
+        await strapi.documents(ARTICLE).update({ documentId, locale: 'en', data: { views: 1 } as any });
+      }
+      return { ms: round(ms(started)) };
+    },
+
+    /** Sum of `views` over the draft rows of these documents (P2/S2 each add 1 per document). */
+    async 'sum-views'({ documentIds }) {
+      let total = 0;
+      for (let i = 0; i < documentIds.length; i += 500) {
+        const [{ s }] = await knex(table).whereIn(col('documentId'), documentIds.slice(i, i + 500)).whereNull(col('publishedAt')).sum({ s: col('views') });
+        total += Number(s ?? 0);
+      }
+      return { views: total };
+    },
+
+    async 'reset-views'({ documentIds }) {
+      for (let i = 0; i < documentIds.length; i += 500) {
+        await knex(table).whereIn(col('documentId'), documentIds.slice(i, i + 500)).update({ [col('views')]: 0 });
+      }
+      return {};
+    },
+
+    /** How many of these documents have a published row. */
+    async 'count-published'({ documentIds }) {
+      let published = 0;
+      for (let i = 0; i < documentIds.length; i += 500) {
+        const [{ n }] = await knex(table).whereIn(col('documentId'), documentIds.slice(i, i + 500)).whereNotNull(col('publishedAt')).count({ n: '*' });
+        published += Number(n);
+      }
+      return { published };
+    },
+
+    /** Back to drafts only: deletes the published rows of these documents and their relation rows. */
+    async unpublish({ documentIds }) {
+      await knex.transaction(async (trx: any) => {
+        for (let i = 0; i < documentIds.length; i += 500) {
+          const rows = trx(table).select('id').whereIn(col('documentId'), documentIds.slice(i, i + 500)).whereNotNull(col('publishedAt'));
+          await trx(categoryJoin.name).whereIn(categoryJoin.joinColumn.name, rows.clone()).delete();
+          await trx(table).whereIn('id', rows.clone()).delete();
+        }
+      });
+      return {};
+    },
+
+    /**
+     * B4: the same CSV as `export-csv` (documentId, locale, the fields, the category's documentId),
+     * read with knex in keyset pages of 1,000 rows, rendered with papaparse, written to a file.
+     */
+    async b4({ featuredOnly = false, file }) {
+      const started = performance.now();
+      const out = fs.createWriteStream(file);
+      const write = (text: string) => (out.write(text) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
+      const fields = ['title', 'body', 'stage', 'views', 'featured'];
+      await write(Papa.unparse([['documentId', 'locale', ...fields, 'category']], { newline: '\r\n' }) + '\r\n');
+      let after = 0;
+      let rows = 0;
+      for (;;) {
+        const page = await matching(
+          knex(`${table} as a`)
+            .leftJoin(`${categoryJoin.name} as l`, `l.${categoryJoin.joinColumn.name}`, 'a.id')
+            .leftJoin(`${categoryTable} as c`, 'c.id', `l.${categoryJoin.inverseJoinColumn.name}`)
+            .select('a.id', `a.${col('documentId')} as documentId`, `a.${col('locale')} as locale`, ...fields.map((f) => `a.${col(f)} as ${f}`), `c.${categoryDocumentId} as category`)
+            .where('a.id', '>', after)
+            .orderBy('a.id')
+            .limit(B4_PAGE),
+          featuredOnly,
+          'a.'
+        );
+        if (!page.length) break;
+        after = page[page.length - 1].id;
+        rows += page.length;
+        const cells = page.map((row: any) => [row.documentId, row.locale, ...fields.map((f) => row[f]), row.category ?? '']);
+        await write(Papa.unparse(cells, { newline: '\r\n', escapeFormulae: true }) + '\r\n');
+      }
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      return { ms: round(ms(started)), rows, bytes: fs.statSync(file).size };
+    },
+
+    /** Collects garbage, then makes VmHWM (peak RSS) start again from the current RSS. */
+    async 'rss-reset'() {
+      global.gc?.();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      global.gc?.();
+      fs.writeFileSync('/proc/self/clear_refs', '5');
+      return memory();
+    },
+
+    /** CPU time this process has used so far (user + system), in ms */
+    async cpu() {
+      const { user, system } = process.cpuUsage();
+      return { ms: round((user + system) / 1000) };
+    },
+
+    async 'rss-peak'() {
+      return memory();
+    },
+
+    async 'lag-start'() {
+      lag?.disable();
+      lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
+      return {};
+    },
+
+    async 'lag-stop'() {
+      if (!lag) throw new Error('lag-start first');
+      lag.disable();
+      const result = {
+        p99Ms: round(lag.percentile(99) / 1e6),
+        maxMs: round(lag.max / 1e6),
+        meanMs: round(lag.mean / 1e6),
+        samples: lag.count,
+      };
+      lag = null;
+      return result;
+    },
+
+    /**
+     * Waits until this process is idle (event-loop utilisation under 5% for 3 × 50 ms), so that work
+     * a measurement left behind (e.g. the entry.publish events Strapi emits after a commit) does not
+     * land in the next measurement. Returns how long it waited.
+     */
+    async idle() {
+      const started = performance.now();
+      for (let quiet = 0; quiet < 3 && performance.now() - started < 30_000; ) {
+        const before = performance.eventLoopUtilization();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        quiet = performance.eventLoopUtilization(before).utilization < 0.05 ? quiet + 1 : 0;
+      }
+      return { waitedMs: round(Math.max(0, ms(started) - 150)) };
+    },
+
+    /** CPU profile of this process between profile-start and profile-stop (bench --cpu-prof). */
+    async 'profile-start'() {
+      profiler = new Session();
+      profiler.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 });
+      await post('Profiler.start');
+      return {};
+    },
+
+    async 'profile-stop'({ file }) {
+      if (!profiler) throw new Error('profile-start first');
+      const { profile } = await post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      return { file };
+    },
+
+    async stop() {
+      setImmediate(() => void shutdown(0));
+      return {};
+    },
+  };
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await strapi.destroy();
+    } finally {
+      process.exit(code);
+    }
+  };
+  // the parent went away (even killed): never outlive it
+  process.on('disconnect', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+
+  process.on('message', (message: Message) => {
+    const command = commands[message.cmd];
+    if (!command) return send({ id: message.id, ok: false, error: `unknown command ${message.cmd}` });
+    command(message).then(
+      (result) => send({ id: message.id, ok: true, result }),
+      (error: Error) => send({ id: message.id, ok: false, error: String(error.stack ?? error).slice(0, 3000) })
+    );
+  });
+
+  send({
+    type: 'ready',
+    port: strapi.config.get('server.port'),
+    admin: { email: seeded.users.admin.email, password },
+    pollIntervalMs: (strapi.config.get('plugin::bulk-actions.jobs') as any).pollIntervalMs,
+    client: strapi.db.dialect.client,
+    strapiVersion: (strapi as any).config.get('info.strapi') ?? null,
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
