@@ -24,8 +24,8 @@ import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { compilePlayground, ensureServerBuilt, REPO_ROOT } from './playground';
-import { freePort, startPostgresCluster, type PostgresCluster } from './postgres-cluster';
+import { compilePlayground, ensureServerBuilt, freePort, REPO_ROOT } from './playground';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 
 const ARTICLE = 'api::article.article';
 const WORKER_POLL_MS = 50; // BULK_ACTIONS_POLL_MS of the Strapi child

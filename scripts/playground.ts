@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
+import net from 'net';
 import path from 'path';
 import { compileStrapi, createStrapi } from '@strapi/strapi';
 
@@ -13,6 +14,18 @@ export const PLAYGROUND_DIST = path.join(PLAYGROUND_DIR, 'dist');
 const STRAPI_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi');
 
 process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+
+/** A free loopback port (the demo's, the tests' and the benchmark's servers). */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 
 /** Newest modification time of any file under the given paths (0 when none exist). */
 function newestMtime(paths: string[]): number {

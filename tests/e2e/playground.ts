@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import { compilePlayground, ensureAdminBuilt, ensurePluginBuilt, REPO_ROOT } from '../../scripts/playground';
+import { freePort } from '../../scripts/playground';
 
 export interface RunningPlayground {
   /** e.g. http://127.0.0.1:41234/admin */
@@ -18,16 +18,6 @@ export interface RunningPlayground {
   stop: () => Promise<void>;
 }
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Plugin, playground and admin panel, each rebuilt only when its sources changed (the demo's own helpers). */
 export async function buildAll(log: (line: string) => void) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import request from 'supertest';
-import { freePort } from './strapi';
+import { freePort } from '../../scripts/playground';
 
 export interface PlaygroundProcess {
   baseUrl: string;

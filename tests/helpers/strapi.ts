@@ -6,10 +6,9 @@
  *   afterAll(() => app.close());
  *   const res = await app.as('author').get('/bulk-actions/info');
  */
-import net from 'net';
 import request from 'supertest';
 import type { Core } from '@strapi/strapi';
-import { loadPlayground, playgroundSeed } from '../../scripts/playground';
+import { freePort, loadPlayground, playgroundSeed } from '../../scripts/playground';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export type Role = 'admin' | 'editor' | 'author';
@@ -69,18 +68,6 @@ async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Pr
       else process.env[key] = value;
     }
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function bootPlayground(options: BootOptions = {}): Promise<TestApp> {
