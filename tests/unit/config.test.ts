@@ -5,6 +5,7 @@ describe('plugin config', () => {
     const defaults = config.default();
     expect(defaults).toEqual({
       contentTypes: {},
+      filters: { maxDepth: 10, maxTerms: 100, maxValues: 1000, maxRelationDepth: 4, maxJoins: 20, maxNodes: 2000, maxValueLength: 1000 },
       maxSelection: 10_000,
       jobs: {
         worker: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FILTER_LIMITS } from '../utils/filters';
 
 const positive = (fallback: number) => z.number().int().positive().default(fallback);
 
@@ -7,6 +8,23 @@ export const pluginConfigSchema = z
   .object({
     /** Content types pre-enabled by the app: `{ 'api::article.article': { actions: ['*'] } }`. */
     contentTypes: z.record(z.string(), z.object({ actions: z.array(z.string()) }).strict()).default({}),
+    /**
+     * Bounds of a selection's filters (see utils/filters.ts): a filter past one is refused with a 400
+     * naming the limit before any query runs. The defaults cover what the Content Manager's list sends.
+     */
+    filters: z
+      .object({
+        maxDepth: positive(DEFAULT_FILTER_LIMITS.maxDepth),
+        maxTerms: positive(DEFAULT_FILTER_LIMITS.maxTerms),
+        maxValues: positive(DEFAULT_FILTER_LIMITS.maxValues),
+        // SQLite joins at most 64 tables in one statement; each relation can cost two joins
+        maxRelationDepth: z.number().int().positive().max(16).default(DEFAULT_FILTER_LIMITS.maxRelationDepth),
+        maxJoins: z.number().int().positive().max(30).default(DEFAULT_FILTER_LIMITS.maxJoins),
+        maxNodes: positive(DEFAULT_FILTER_LIMITS.maxNodes),
+        maxValueLength: positive(DEFAULT_FILTER_LIMITS.maxValueLength),
+      })
+      .strict()
+      .default({}),
     /** Largest id list a selection may carry. */
     maxSelection: z.number().int().positive().max(1_000_000).default(10_000),
     /** Background jobs: runs over more entries than a threshold are queued and worked by every instance. */

@@ -1,9 +1,38 @@
 import type { Core } from '@strapi/strapi';
+import { buildPublicationFilterWhere, errors } from '@strapi/utils';
+import type { PluginConfig } from '../config';
+import { CREATOR_FIELDS, FilterError, validateFilters, type GetSchema } from '../utils/filters';
 import { SKIP_REASONS, type Selection } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import type { UserAbility } from './permissions';
 
 type Where = Record<string, unknown>;
+
+/** The list's Status filter values, as the Content Manager maps them onto rows (see splitListStatus). */
+const LIST_STATUSES = {
+  draft: { status: 'draft', mode: 'never-published' },
+  published: { status: 'published', mode: null },
+  'published-modified': { status: 'draft', mode: 'modified' },
+  'published-unmodified': { status: 'draft', mode: 'unmodified' },
+} as const;
+
+/** A copy of a (validated) filter without its createdBy/updatedBy terms, dropping what they leave empty. */
+const withoutCreatorTerms = (where: Where): Where => {
+  const out: Where = {};
+  for (const [key, value] of Object.entries(where)) {
+    if (CREATOR_FIELDS.has(key)) continue;
+    if ((key === '$and' || key === '$or') && Array.isArray(value)) {
+      const terms = value.map((term) => withoutCreatorTerms(term as Where)).filter((term) => Object.keys(term).length);
+      if (terms.length) out[key] = terms;
+    } else if (key === '$not' && value && typeof value === 'object') {
+      const term = withoutCreatorTerms(value as Where);
+      if (Object.keys(term).length) out[key] = term;
+    } else out[key] = value;
+  }
+  return out;
+};
+
+type ListStatus = (typeof LIST_STATUSES)[keyof typeof LIST_STATUSES];
 
 /** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 export const ID_CHUNK = 1000;
@@ -74,6 +103,50 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
     return found;
   };
 
+  /**
+   * Refuses a filter with anything the list view could not have sent (an unknown field or operator,
+   * a value of the wrong type) or past the configured bounds: 400 naming its path, before any query.
+   */
+  const assertValidFilters = (ability: UserAbility, uid: string, filters: unknown) => {
+    const limits = strapi.config.get(`plugin::bulk-actions.filters`) as PluginConfig['filters'];
+    const getSchema: GetSchema = (modelUid) => strapi.getModel(modelUid as any) as any;
+    try {
+      // the list offers creator filters only to those who may read admin users
+      validateFilters(filters, uid, getSchema, limits, { creatorFields: ability.can('admin::users.read') });
+    } catch (error) {
+      if (!(error instanceof FilterError)) throw error;
+      const path = ['body', 'selection', 'query', 'filters', ...error.path];
+      throw new errors.ValidationError(`${path.join('.')}: ${error.message}`, {
+        errors: [{ path, message: error.message, name: 'ValidationError' }],
+      });
+    }
+  };
+
+  /**
+   * The list's Status filter (`$and: [{ __status: { $eq: 'draft' } }]`) is not an attribute: the
+   * Content Manager takes it out of the filters and turns it into a publication filter. Done the
+   * same way here, so "all matching" means what the list shows; an unknown status is a 400.
+   */
+  const splitListStatus = (filters: Where | undefined): { filters: Where | undefined; publication: ListStatus | null } => {
+    const terms = filters?.$and;
+    if (!filters || !Array.isArray(terms)) return { filters, publication: null };
+    let publication: ListStatus | null = null;
+    const rest: unknown[] = [];
+    terms.forEach((term, i) => {
+      if (!term || typeof term !== 'object' || !Object.hasOwn(term, '__status')) return rest.push(term);
+      const value = (term as { __status?: { $eq?: unknown } }).__status?.$eq;
+      if (typeof value !== 'string' || !Object.hasOwn(LIST_STATUSES, value)) {
+        const path = ['body', 'selection', 'query', 'filters', '$and', String(i), '__status', '$eq'];
+        const message = `must be one of ${Object.keys(LIST_STATUSES).join(', ')}`;
+        throw new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
+      }
+      publication = LIST_STATUSES[value as keyof typeof LIST_STATUSES];
+    });
+    const { $and: _terms, ...others } = filters;
+    const remaining = rest.length ? { ...others, $and: rest } : others;
+    return { filters: Object.keys(remaining).length ? remaining : undefined, publication };
+  };
+
   return {
     rowScope,
     and,
@@ -107,9 +180,18 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       // "Every entry matching the list's filters and search": what the list would show this user.
-      const { filters, _q, status } = selection.query;
-      await permissions().validateListQuery(ability, uid, { filters, _q });
-      const listScope = rowScope(uid, locale, status ?? 'draft');
+      const { _q } = selection.query;
+      const { filters, publication } = splitListStatus(selection.query.filters);
+      if (filters !== undefined) assertValidFilters(ability, uid, filters);
+      // creator terms were checked above; the Content Manager's validator knows no creator fields
+      await permissions().validateListQuery(ability, uid, { filters: filters && withoutCreatorTerms(filters), _q });
+      const status = publication?.status ?? selection.query.status ?? 'draft';
+      const listScope = and(
+        rowScope(uid, locale, status),
+        publication?.mode
+          ? buildPublicationFilterWhere(strapi.db.connection, strapi.db.metadata.get(uid), strapi.getModel(uid as any), publication.mode, status)
+          : null
+      );
       const filtersWhere = filters ? strapi.get('query-params').transform(uid, { filters }).where : undefined;
       const readable = permissions().readWhere(ability, uid) as Where | null;
       const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q);
