@@ -47,8 +47,8 @@ export const listRunsQuerySchema = z
   .object({
     page: positiveInt(1, 1_000_000),
     pageSize: positiveInt(20, 100),
-    contentType: z.string().min(1).optional(),
-    action: z.string().min(1).optional(),
+    contentType: z.string().min(1).max(200).optional(),
+    action: z.string().min(1).max(100).optional(),
     status: z.enum(RUN_STATUSES).optional(),
     user: z.coerce.number().int().positive().optional(),
   })

@@ -4,6 +4,8 @@ import type { ContentTypeSummary } from '../contracts';
 /** Which content types the plugin can act on: the collection types the Content Manager shows. */
 const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   isActionable(uid: string): boolean {
+    // a uid comes from the URL: `constructor` must not find Object's member
+    if (typeof uid !== 'string' || !Object.hasOwn(strapi.contentTypes, uid)) return false;
     const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
     if (!model || model.kind !== 'collectionType') return false;
     if (!uid.startsWith('api::')) return false;

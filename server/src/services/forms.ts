@@ -152,7 +152,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const params: Record<string, unknown> = {};
 
       for (const key of Object.keys(submitted)) {
-        if (!(key in form)) problems.push({ path: ['params', key], message: 'is not a field of this action' });
+        // own keys only: `constructor` or `toString` are members of every object, not fields
+        if (!Object.hasOwn(form, key)) problems.push({ path: ['params', key], message: 'is not a field of this action' });
       }
 
       const entries = Object.entries(form);
@@ -234,7 +235,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Params for the audit log: fields marked `secret` are replaced. */
     redact(definition: BulkActionDefinition, params: Record<string, unknown>) {
       return Object.fromEntries(
-        Object.entries(params).map(([name, value]) => [name, definition.form?.[name]?.secret ? '[redacted]' : value])
+        Object.entries(params).map(([name, value]) => [name, (definition.form && Object.hasOwn(definition.form, name) && definition.form[name].secret) ? '[redacted]' : value])
       );
     },
   };

@@ -12,6 +12,9 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const actions = () => strapi.plugin(PLUGIN_ID).service('actions');
   const contentTypes = () => strapi.plugin(PLUGIN_ID).service('content-types');
 
+  /** Own entries only: a content-type uid comes from a request. */
+  const entryOf = (settings: Settings['contentTypes'], uid: string) => (Object.hasOwn(settings, uid) ? settings[uid] : undefined);
+
   const saved = async (): Promise<Settings['contentTypes']> => ((await store().get({})) as Settings | null)?.contentTypes ?? {};
 
   return {
@@ -21,14 +24,14 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const fromConfig = configured();
       const result: Settings['contentTypes'] = {};
       for (const { uid } of contentTypes().list()) {
-        result[uid] = { actions: fromStore[uid]?.actions ?? fromConfig[uid]?.actions ?? [] };
+        result[uid] = { actions: entryOf(fromStore, uid)?.actions ?? entryOf(fromConfig, uid)?.actions ?? [] };
       }
       return { contentTypes: result };
     },
 
     /** Names of the actions enabled for a content type (`'*'` expanded). */
     async enabledActions(uid: string): Promise<string[]> {
-      const entry = (await saved())[uid] ?? configured()[uid];
+      const entry = entryOf(await saved(), uid) ?? entryOf(configured(), uid);
       const available = actions().list(uid).map((definition: { name: string }) => definition.name);
       if (!entry) return [];
       return entry.actions.includes('*') ? available : available.filter((name: string) => entry.actions.includes(name));
@@ -56,7 +59,8 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (problems.length) throw new errors.ValidationError(problems.join('; '));
 
       const current = await saved();
-      const next = { ...current };
+      // a null-prototype map: no key of a request can reach Object's members
+      const next: Settings['contentTypes'] = Object.assign(Object.create(null), current);
       for (const [uid, entry] of Object.entries(update.contentTypes)) {
         next[uid] = { actions: [...new Set(entry.actions)] };
       }
