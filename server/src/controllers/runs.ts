@@ -5,34 +5,22 @@ import type { Context } from 'koa';
 import { listRunsQuerySchema, PLUGIN_ID, runIdParamSchema, type ListRunsResponse, type Run, type RunResponse } from '../contracts';
 import { failuresCsv } from '../utils/csv';
 import { sendStarted } from '../utils/respond';
-import { PLUGIN_PERMISSIONS } from '../services/permissions';
 import { parseOrThrow } from '../utils/validate';
 
 const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
   const runs = () => strapi.plugin(PLUGIN_ID).service('runs');
 
-  /**
-   * A run is visible to its owner, and to holders of `runs.read` who also hold the action's
-   * permissions on its content type; to anyone else it does not exist.
-   */
-  const readableRun = async (ctx: Context): Promise<Run> => {
-    const id = parseOrThrow(runIdParamSchema, ctx.params.id, 'query');
-    const run: Run | null = await runs().findOne(id);
-    if (run && (run.userId === ctx.state.user.id || mayReadOthers(ctx, run))) return run;
-    throw new errors.NotFoundError(`No run ${id}`);
-  };
+  const access = () => strapi.plugin(PLUGIN_ID).service('run-access');
+  const reader = (ctx: Context) => ({ ability: ctx.state.userAbility, user: ctx.state.user });
 
-  const mayReadOthers = (ctx: Context, run: Run) => {
-    if (!ctx.state.userAbility.can(PLUGIN_PERMISSIONS.runsRead)) return false;
-    const definition = strapi.plugin(PLUGIN_ID).service('actions').get(run.contentType, run.action);
-    if (!definition) return true; // the action is gone: runs.read alone shows its history
-    return !strapi.plugin(PLUGIN_ID).service('permissions').missingPermission(ctx.state.userAbility, run.contentType, definition);
-  };
+  /** The run named in the URL, when this user may see it (the run-access service's rule), else 404. */
+  const readableRun = async (ctx: Context): Promise<Run> =>
+    access().findVisible(reader(ctx), parseOrThrow(runIdParamSchema, ctx.params.id, 'query'));
 
   return {
     async find(ctx: Context) {
       const query = parseOrThrow(listRunsQuerySchema, ctx.query, 'query');
-      const { results, pagination } = await runs().findPage(query);
+      const { results, pagination } = await runs().findPage(query, await access().visibleWhere(reader(ctx)));
       const body: ListRunsResponse = { data: results, meta: { pagination } };
       ctx.body = body;
     },

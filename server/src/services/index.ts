@@ -5,6 +5,7 @@ import executor from './executor';
 import forms from './forms';
 import jobs from './jobs';
 import permissions from './permissions';
+import runAccess from './run-access';
 import runner from './runner';
 import runs from './runs';
 import selection from './selection';
@@ -19,6 +20,7 @@ export default {
   forms,
   jobs,
   permissions,
+  'run-access': runAccess,
   runner,
   runs,
   selection,

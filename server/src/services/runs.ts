@@ -207,12 +207,14 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return row ? toRun(row) : null;
     },
 
-    async findPage({ page, pageSize, contentType, action, status, user }: ListRunsQuery) {
-      const where: Record<string, unknown> = {};
-      if (contentType) where.contentType = contentType;
-      if (action) where.action = action;
-      if (status) where.status = status;
-      if (user) where.userId = user;
+    /** A page of the audit log; `visible` (from the run-access service) limits it to what the reader may see. */
+    async findPage({ page, pageSize, contentType, action, status, user }: ListRunsQuery, visible: Record<string, unknown>) {
+      const filters: Record<string, unknown>[] = [visible];
+      if (contentType) filters.push({ contentType });
+      if (action) filters.push({ action });
+      if (status) filters.push({ status });
+      if (user) filters.push({ userId: user });
+      const where = { $and: filters };
       const [rows, total] = await Promise.all([
         query().findMany({ where, select: RUN_FIELDS, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
         query().count({ where }),
