@@ -78,6 +78,36 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     return locale;
   };
 
+  /**
+   * The run an earlier confirm with this idempotency key made, if any. The same key for another
+   * action or content type is a mistake of the client: 400.
+   */
+  const earlierRun = async (uid: string, name: string, userId: number, key?: string): Promise<Run | null> => {
+    if (!key) return null;
+    const previous: Run | null = await service('runs').findByIdempotencyKey(userId, key);
+    if (previous && (previous.action !== name || previous.contentType !== uid)) {
+      throw new errors.ValidationError(`idempotencyKey: already used for "${previous.action}" on ${previous.contentType} (run ${previous.id})`);
+    }
+    return previous;
+  };
+
+  /**
+   * Writes a run row whose (user, idempotencyKey) the database keeps unique. Two confirms that both
+   * passed the lookup above race here: the loser's insert fails on the unique index, and the
+   * winner's run is what it answers. Without a key, the write is just the write.
+   */
+  const claimingKey = async (
+    uid: string, name: string, userId: number, key: string | undefined, write: () => Promise<Run>
+  ): Promise<{ run: Run; existing: boolean }> => {
+    try {
+      return { run: await write(), existing: false };
+    } catch (error) {
+      const winner = await earlierRun(uid, name, userId, key);
+      if (!winner) throw error;
+      return { run: winner, existing: true };
+    }
+  };
+
   const payload = (
     event: SignalEvent,
     base: { definition: BulkActionDefinition; uid: string; locale: string | null; user: RunUser; request: PreviewRequest },
@@ -182,17 +212,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     async run(uid: string, name: string, request: RunRequest, caller: Caller): Promise<RunStarted> {
       const definition = await resolveAction(uid, name, caller.ability);
       const user = runUser(caller.user);
-      if (request.idempotencyKey) {
-        const previous: Run | null = await service('runs').findByIdempotencyKey(user.id, request.idempotencyKey);
-        if (previous) {
-          if (previous.action !== name || previous.contentType !== uid) {
-            throw new errors.ValidationError(
-              `idempotencyKey: already used for "${previous.action}" on ${previous.contentType} (run ${previous.id})`
-            );
-          }
-          return { kind: 'finished', run: previous };
-        }
-      }
+      const previous = await earlierRun(uid, name, user.id, request.idempotencyKey);
+      if (previous) return { kind: 'finished', run: previous };
       const locale = await resolveLocale(uid, request.locale);
       const params = await service('forms').validate(definition, uid, caller.ability, request.params ?? {});
       const selection: ResolvedSelection = await service('selection').resolve({
@@ -205,14 +226,16 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await service('signals').emit(payload('start', base, selection, { params: auditParams }));
       } catch (error) {
         if (!isActionInterrupted(error)) throw error;
-        const run = await this.recordInterrupted(base, selection, auditParams, request.idempotencyKey ?? null, (error as Error).message);
+        const { run } = await claimingKey(uid, name, user.id, request.idempotencyKey, () =>
+          this.recordInterrupted(base, selection, auditParams, request.idempotencyKey ?? null, (error as Error).message)
+        );
         throw new RunInterruptedError((error as Error).message, run);
       }
 
       const thresholds = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).thresholds;
       const threshold = definition.output ? thresholds.export : thresholds[definition.mode];
       const queued = selection.permittedIds.length > threshold;
-      const run: Run = await service('runs').create(
+      const created = await claimingKey(uid, name, user.id, request.idempotencyKey, () => service('runs').create(
         {
           action: name,
           contentType: uid,
@@ -228,7 +251,10 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         { status: queued ? 'queued' : 'running', claimedBy: queued ? null : service('jobs').workerId, params, selection: request.selection },
         selection.permittedIds,
         CHUNK_SIZE[definition.mode]
-      );
+      ));
+      // a concurrent confirm with the same key made the run first: answer that run, change nothing
+      if (created.existing) return { kind: 'finished', run: created.run };
+      const run = created.run;
 
       if (queued) {
         service('jobs').wake();
