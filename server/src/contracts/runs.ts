@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -40,20 +38,15 @@ export interface RunResponse {
   data: { run: Run };
 }
 
-const positiveInt = (fallback: number, max: number) =>
-  z.coerce.number({ invalid_type_error: 'must be a number' }).int().min(1).max(max).default(fallback);
-
-export const listRunsQuerySchema = z
-  .object({
-    page: positiveInt(1, 1_000_000),
-    pageSize: positiveInt(20, 100),
-    contentType: z.string().min(1).max(200).optional(),
-    action: z.string().min(1).max(100).optional(),
-    status: z.enum(RUN_STATUSES).optional(),
-    user: z.coerce.number().int().positive().optional(),
-  })
-  .strict();
-export type ListRunsQuery = z.infer<typeof listRunsQuerySchema>;
+/** GET /runs: a page of the audit log, optionally narrowed. */
+export interface ListRunsQuery {
+  page: number;
+  pageSize: number;
+  contentType?: string;
+  action?: string;
+  status?: RunStatus;
+  user?: number;
+}
 
 export interface ListRunsResponse {
   data: Run[];
@@ -70,5 +63,3 @@ export interface AvailableAction {
 export interface AvailableActionsResponse {
   data: AvailableAction[];
 }
-
-export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive();

@@ -2,13 +2,12 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import {
   PLUGIN_ID,
-  previewRequestSchema,
-  runRequestSchema,
   type AvailableActionsResponse,
   type ListActionsResponse,
   type PreviewResponse,
 } from '../contracts';
 import { RunInterruptedError } from '../services/runner';
+import { previewRequestSchema, runRequestSchema } from '../validation';
 import { sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';
 

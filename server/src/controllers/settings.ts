@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { PLUGIN_ID, settingsSchema, type SettingsResponse } from '../contracts';
+import { PLUGIN_ID, type SettingsResponse } from '../contracts';
+import { settingsSchema } from '../validation';
 import { parseOrThrow } from '../utils/validate';
 
 const createSettingsController = ({ strapi }: { strapi: Core.Strapi }) => {

@@ -1,6 +1,7 @@
 import type { Core, Schema } from '@strapi/strapi';
 import { z } from 'zod';
-import { ACTION_MODES, confirmSchema, formFieldDefinitionSchema, PLUGIN_ID } from '../contracts';
+import { PLUGIN_ID } from '../contracts';
+import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../validation';
 import type { BulkActionDefinition } from '../types';
 
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -17,7 +18,7 @@ const definitionSchema = z
       .min(1, 'must name at least one permission'),
     form: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'form field names must be identifiers'), formFieldDefinitionSchema).optional(),
     confirm: confirmSchema.optional(),
-    mode: z.enum(ACTION_MODES),
+    mode: actionModeSchema,
     output: z.object({ contentType: z.string().min(1), extension: z.string().regex(/^[a-z0-9]+$/) }).strict().optional(),
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
