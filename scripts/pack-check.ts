@@ -32,7 +32,7 @@ let server: ChildProcess | undefined;
  * Runs a command with its output in a log file and resolves with its stdout; on failure the error
  * names the step and shows the output's tail.
  */
-function run(step: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+function run(step: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMinutes = 20) {
   const logFile = path.join(workDir, `${step.replace(/\W+/g, '-')}.log`);
   const t0 = Date.now();
   process.stdout.write(`--> ${step} ... `);
@@ -47,10 +47,16 @@ function run(step: string, command: string, args: string[], cwd: string, env: No
     };
     child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk), collect(chunk)));
     child.stderr.on('data', collect);
+    // a step that hangs (say, an install waiting on the network) fails instead of holding CI
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMinutes * 60_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
       out.end();
-      if (code === 0) {
+      if (signal === 'SIGKILL') {
+        console.log('TIMED OUT');
+        reject(new CheckFailed(`${step}: no end after ${timeoutMinutes} minutes\n${tail(output)}`));
+      } else if (code === 0) {
         console.log(seconds(t0));
         resolve(stdout);
       } else {
@@ -273,7 +279,19 @@ async function main() {
   await run('npm install (the tarball and Strapi, from the npm cache)', 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], appDir, env);
 
   const installed = path.join(appDir, 'node_modules', 'strapi-plugin-bulk-actions');
+  if (!fs.existsSync(installed)) fail(`npm install did not install the plugin into ${installed}`);
   if (fs.lstatSync(installed).isSymbolicLink()) fail(`${installed} is a link, not an installed copy of the tarball`);
+  // the root entry (for resolvers that ignore exports) is the very module the exports map gives Node
+  await run(
+    'node: root strapi-server.js is the exported server half',
+    process.execPath,
+    [
+      '-e',
+      "const a = require('strapi-plugin-bulk-actions/strapi-server'), b = require('./node_modules/strapi-plugin-bulk-actions/strapi-server.js');" +
+        "if (a !== b || typeof a.default.register !== 'function' || typeof a.ActionInterrupted !== 'function') process.exit(1);",
+    ],
+    appDir
+  );
 
   // the README's example against the published types, under Strapi's default tsconfig (no paths)
   await run('tsc --noEmit (README example, moduleResolution Node)', path.join(appDir, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], appDir);
