@@ -16,7 +16,7 @@
  *   B4  knex keyset pages of 1,000 rows through papaparse into a file (inside)
  *
  * plus the peak RSS growth of the Strapi process during P4/B4, its event-loop lag p99 during P1/P4,
- * and P1/P4 at N/10 for the scaling ratio. Prints one table judged against issue 6's targets and
+ * and P1/P4 at N/10 for the scaling ratio. Prints one table judged against the targets in docs/benchmark.md and
  * writes the raw results to bench/results/<timestamp>-<db>-<rows>.json. Everything it starts (the
  * Strapi child, the PostgreSQL cluster, temporary folders) is stopped and removed, also on failure.
  */

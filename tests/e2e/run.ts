@@ -1,7 +1,7 @@
 /**
  * `npm run test:e2e`: builds what is missing, starts the playground on a free port with a fresh SQLite
- * database (seeded by the demo), drives the admin in Debian's Chromium through the scenarios of issue 4
- * and stops everything it started, also on failure. Ends with "N passed, M failed".
+ * database (seeded by the demo), drives the admin in Debian's Chromium through the scenarios of
+ * scenarios.ts and stops everything it started, also on failure. Ends with "N passed, M failed".
  */
 import fs from 'fs';
 import path from 'path';

@@ -1,5 +1,6 @@
 /**
- * The six browser scenarios of issue 4. Each asserts what the editor sees and what the database holds.
+ * The six browser scenarios: an administrator's and an editor's main paths through the admin.
+ * Each asserts what the editor sees and what the database holds.
  * They run in order on one playground: each builds on what the previous ones did.
  */
 import fs from 'fs';

@@ -1,0 +1,3 @@
+// Types of the root entry (see strapi-admin.js): those of the built admin half.
+export * from './dist/admin/src/index';
+export { default } from './dist/admin/src/index';
