@@ -69,7 +69,7 @@ describe('background jobs', () => {
     expect(final.succeeded).toBe(final.processed);
     // rows of the done chunks went up by one; the others did not move
     const counts = new Map(await views(jobRows));
-    expect((counts.get(2) ?? 0) + (counts.get(3) ?? 0)).toBe(final.processed);
+    expect(Number(counts.get(2) ?? 0) + Number(counts.get(3) ?? 0)).toBe(final.processed);
     expect(await app.as('editor').post(`/bulk-actions/runs/${runId}/cancel`)).toMatchObject({ status: 400 });
   });
 
