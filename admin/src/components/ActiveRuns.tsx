@@ -6,7 +6,8 @@ import { useRunNotification } from '../hooks/useRunNotification';
 import { useT } from '../hooks/useT';
 import { activeRuns, useActiveRuns, type TrackedRun } from '../store/activeRuns';
 import { isActive } from '../types';
-import { RunProgressBar, useRunProgress } from './RunProgress';
+import { useRunProgress } from '../hooks/useRunProgress';
+import { RunProgressBar } from './RunProgress';
 
 /** Follows one background run: progress while it works, then a notification and a list refresh. */
 const ActiveRun = ({ tracked }: { tracked: TrackedRun }) => {

@@ -2,22 +2,10 @@ import * as React from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { styled } from 'styled-components';
 import { useNotification } from '@strapi/strapi/admin';
-import { useCancelRunMutation, useGetRunQuery } from '../api';
-import { POLL_INTERVAL_MS } from '../constants';
+import { useCancelRunMutation } from '../api';
 import { useT } from '../hooks/useT';
 import { isActive, type RunView } from '../types';
 import { parseError } from '../utils/errors';
-
-/** Polls a run while it is queued or running; stops by itself when the run ends. */
-export const useRunProgress = (id: number, initial?: RunView) => {
-  const [active, setActive] = React.useState(initial ? isActive(initial) : true);
-  const query = useGetRunQuery(id, { pollingInterval: active ? POLL_INTERVAL_MS : 0, refetchOnMountOrArgChange: true });
-  const run = query.data ?? initial;
-  React.useEffect(() => {
-    if (run) setActive(isActive(run));
-  }, [run]);
-  return { run, error: query.error };
-};
 
 const Track = styled(Box)`
   height: 0.8rem;

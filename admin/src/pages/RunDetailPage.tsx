@@ -16,8 +16,8 @@ import {
 import { ArrowClockwise, Download, WarningCircle } from '@strapi/icons';
 import { BackButton, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
-import { useGetBulkActionsInfoQuery, useGetRunQuery, useRefreshAfterRunMutation } from '../api';
-import { POLL_INTERVAL_MS, RUNS_PATH } from '../constants';
+import { useGetBulkActionsInfoQuery, useRefreshAfterRunMutation } from '../api';
+import { RUNS_PATH } from '../constants';
 import { RunProgressBar } from '../components/RunProgress';
 import { RunStatusBadge } from '../components/RunStatusBadge';
 import { useActionLabel } from '../hooks/useActionLabel';
@@ -25,6 +25,7 @@ import { useRetryRun } from '../hooks/useRunAction';
 import { useDownloadRunFile } from '../hooks/useRunFile';
 import { useRunFormat } from '../hooks/useRunFormat';
 import { useRunNotification } from '../hooks/useRunNotification';
+import { useRunProgress } from '../hooks/useRunProgress';
 import { useT } from '../hooks/useT';
 import { activeRuns } from '../store/activeRuns';
 import { isActive, type RunView } from '../types';
@@ -33,8 +34,6 @@ import { parseError } from '../utils/errors';
 
 /** Failures shown on the page; the CSV holds them all. */
 const SHOWN_FAILURES = 100;
-
-const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 const Detail = ({ label, children }: { label: string; children: React.ReactNode }) => (
   <Flex direction="column" alignItems="flex-start" gap={1}>
@@ -78,19 +77,11 @@ export const RunDetailPage = () => {
   const { get } = useFetchClient();
   const downloadRunFile = useDownloadRunFile();
   const info = useGetBulkActionsInfoQuery();
-  const [polling, setPolling] = React.useState(false);
-  const { data: run, isLoading, error } = useGetRunQuery(id, {
-    pollingInterval: polling ? POLL_INTERVAL_MS : 0,
-    refetchOnMountOrArgChange: true,
-  });
+  const { run, isLoading, error } = useRunProgress(id);
   const [isRetrying, setIsRetrying] = React.useState(false);
   const [isDownloading, setIsDownloading] = React.useState(false);
   const [retryOpen, setRetryOpen] = React.useState(false);
   const actionLabel = useActionLabel(run?.contentType ?? '', run?.action ?? '');
-
-  React.useEffect(() => {
-    setPolling(Boolean(run && isActive(run)));
-  }, [run]);
 
   if (isLoading) return <Page.Loading />;
   if (error || !run) {
@@ -108,14 +99,8 @@ export const RunDetailPage = () => {
     try {
       const response = await get(`/bulk-actions/runs/${run.id}/failures`, { responseType: 'blob' });
       downloadBlob(response.data, fileNameOf(response.headers?.get('Content-Disposition'), fallbackName));
-    } catch (failure) {
-      if ((failure as { status?: number }).status === 404) {
-        // a server without the failures endpoint: the run's own list (at most what the run row keeps)
-        const lines = ['documentId,reason', ...run.failures.map((f) => `${csvCell(f.documentId)},${csvCell(f.reason)}`)];
-        downloadBlob(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), fallbackName);
-      } else {
-        toggleNotification({ type: 'danger', message: t('run.download-error', 'The failures could not be downloaded.') });
-      }
+    } catch {
+      toggleNotification({ type: 'danger', message: t('run.download-error', 'The failures could not be downloaded.') });
     } finally {
       setIsDownloading(false);
     }

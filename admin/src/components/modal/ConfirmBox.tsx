@@ -1,0 +1,40 @@
+import type * as React from 'react';
+import { Box, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { WarningCircle } from '@strapi/icons';
+import type { BulkActionFlow } from '../../hooks/useBulkActionFlow';
+import { useT } from '../../hooks/useT';
+
+/** What the run will do, in words; a destructive run over many entries asks for the count to be typed. */
+export const ConfirmBox = ({ confirm }: { confirm: BulkActionFlow['confirm'] }) => {
+  const { t, formatNumber } = useT();
+  const { destructive, message, needsTypedCount, typedCount, setTypedCount, count } = confirm;
+  return (
+    <Box
+      padding={4}
+      hasRadius
+      background={destructive ? 'danger100' : 'primary100'}
+      borderColor={destructive ? 'danger200' : 'primary200'}
+      data-testid="bulk-actions-confirm"
+    >
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Flex gap={2}>
+          {destructive ? <WarningCircle fill="danger600" aria-hidden /> : null}
+          <Typography variant="omega" fontWeight="semiBold" textColor={destructive ? 'danger700' : 'primary700'}>
+            {message}
+          </Typography>
+        </Flex>
+        {needsTypedCount ? (
+          <Field.Root name="typed-count" required>
+            <Field.Label>{t('confirm.type-count', 'Type {count} to confirm', { count: formatNumber(count) })}</Field.Label>
+            <TextInput
+              value={typedCount}
+              autoComplete="off"
+              inputMode="numeric"
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTypedCount(event.target.value)}
+            />
+          </Field.Root>
+        ) : null}
+      </Flex>
+    </Box>
+  );
+};

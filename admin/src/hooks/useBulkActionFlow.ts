@@ -1,0 +1,264 @@
+import * as React from 'react';
+import { useFetchClient, useNotification, useQueryParams, useTable } from '@strapi/strapi/admin';
+import type { ActionSummary, RunResponse, Selection } from '../../../server/src/contracts';
+import {
+  useGetBulkActionsInfoQuery,
+  useGetBulkActionsQuery,
+  usePreviewBulkActionQuery,
+  useRefreshAfterRunMutation,
+} from '../api';
+import { TYPE_TO_CONFIRM_THRESHOLD } from '../constants';
+import { activeRuns } from '../store/activeRuns';
+import { isActive, type ListViewDocument, type RunView } from '../types';
+import { downloadBlob } from '../utils/download';
+import { parseError } from '../utils/errors';
+import { localeOf, selectionQueryOf, type ListQuery } from '../utils/selection';
+import { initialValues, paramsOf, type FormValues } from '../components/ActionForm';
+import { useRunAction } from './useRunAction';
+import { useRunNotification } from './useRunNotification';
+import { useT } from './useT';
+
+const newKey = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+export const isDestructive = (action: ActionSummary) => action.destructive || action.confirm.destructive;
+
+/**
+ * After a run the modal and the bulk bar are gone (the selection is cleared) and the list refetches:
+ * the focus goes to the table's header checkbox instead of being lost on the page body.
+ */
+const focusTable = () => {
+  for (const delay of [50, 250, 600, 1200]) {
+    window.setTimeout(() => {
+      const active = document.activeElement;
+      const lost = !active || active === document.body || !active.isConnected;
+      if (!lost && active?.closest('main table')) return;
+      if (!lost && active?.closest('[role="dialog"], [role="alertdialog"]')) return;
+      const target =
+        document.querySelector<HTMLElement>('main thead button[role="checkbox"]') ??
+        document.querySelector<HTMLElement>('main table');
+      target?.focus();
+    }, delay);
+  }
+};
+
+export interface FormError {
+  title: string;
+  message: string;
+}
+
+/**
+ * The state and requests of the bulk-action modal, from choosing an action to the finished run:
+ * the selection (ticked rows, or every entry matching the list's filters), the form values, the
+ * preview, the confirmation and the run. The modal's components only render what this returns.
+ */
+export const useBulkActionFlow = (model: string, onClose: () => void) => {
+  const { t, formatNumber } = useT();
+  const { toggleNotification } = useNotification();
+  const notifyRun = useRunNotification();
+  const runAction = useRunAction();
+  const { get } = useFetchClient();
+  const [refreshAfterRun] = useRefreshAfterRunMutation();
+
+  const { data: actions = [] } = useGetBulkActionsQuery(model);
+  const rows = useTable('BulkActionsModal', (state) => state.rows) as ListViewDocument[];
+  const selectedRows = useTable('BulkActionsModal', (state) => state.selectedRows) as ListViewDocument[];
+  const selectRow = useTable('BulkActionsModal', (state) => state.selectRow);
+  const [{ query }] = useQueryParams<ListQuery>();
+
+  // the list keeps i18n's locale in its URL even for content types that are not localized
+  const info = useGetBulkActionsInfoQuery();
+  const localized = info.data?.contentTypes.find((contentType) => contentType.uid === model)?.localized ?? false;
+  const locale = localized ? localeOf(query) : undefined;
+  const documentIds = React.useMemo(() => selectedRows.map((row) => row.documentId), [selectedRows]);
+  const selectionQuery = React.useMemo(() => selectionQueryOf(query), [query]);
+  const pageFullySelected = rows.length > 0 && selectedRows.length === rows.length;
+
+  const [actionName, setActionName] = React.useState<string | null>(actions.length === 1 ? actions[0].name : null);
+  const action = actions.find((candidate) => candidate.name === actionName);
+  const [allMatching, setAllMatching] = React.useState(false);
+  const [values, setValues] = React.useState<FormValues>(() => (action ? initialValues(action.form) : {}));
+  const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
+  const [formError, setFormError] = React.useState<FormError | null>(null);
+  const [typedCount, setTypedCount] = React.useState('');
+  const [isRunning, setIsRunning] = React.useState(false);
+  const [backgroundRun, setBackgroundRun] = React.useState<RunView | null>(null);
+  const idempotencyKey = React.useRef(newKey());
+
+  // Focus goes back where it came from when the modal closes (the Content Manager's modal has no
+  // trigger to return it to): the "Actions" button, or the table once the selection is cleared.
+  const [opener] = React.useState(() => document.activeElement as HTMLElement | null);
+  const finished = React.useRef(false);
+  React.useEffect(
+    () => () => {
+      window.setTimeout(() => {
+        if (!finished.current && opener?.isConnected) opener.focus();
+        else focusTable();
+      }, 0);
+    },
+    [opener]
+  );
+
+  const selection: Selection = allMatching ? { query: selectionQuery } : { documentIds };
+  const body = (selected: Selection) => ({ selection: selected, ...(locale ? { locale } : {}) });
+
+  // How many entries match the list's filters (for "Select all N matching"): a preview over the query selection.
+  const countAction = action ?? actions[0];
+  const matching = usePreviewBulkActionQuery(
+    { uid: model, name: countAction?.name ?? '', body: body({ query: selectionQuery }) },
+    { skip: !countAction || !pageFullySelected || info.isLoading, refetchOnMountOrArgChange: true }
+  );
+
+  const preview = usePreviewBulkActionQuery(
+    { uid: model, name: action?.name ?? '', body: body(selection) },
+    { skip: !action || (!allMatching && documentIds.length === 0) || info.isLoading, refetchOnMountOrArgChange: true }
+  );
+  const previewError = preview.error
+    ? (() => {
+        const parsed = parseError(preview.error, t('preview.error', 'The preview failed'));
+        return { message: parsed.message, interrupted: parsed.name === 'ActionInterrupted' };
+      })()
+    : undefined;
+
+  const chooseAction = (name: string) => {
+    const next = actions.find((candidate) => candidate.name === name);
+    setActionName(name);
+    setValues(next ? initialValues(next.form) : {});
+    setFieldErrors({});
+    setFormError(null);
+    setTypedCount('');
+  };
+
+  const changeValue = (name: string, value: unknown) => {
+    // a value typed for one attribute means nothing for another: the values depending on this field go
+    const dependents = (action?.form ?? []).filter((field) => field.type === 'attribute-value' && field.of === name);
+    setValues((previous) => {
+      const next = { ...previous, [name]: value };
+      for (const field of dependents) delete next[field.name];
+      return next;
+    });
+    // the field's error, and those of the values that depend on it, were about the previous value
+    setFieldErrors((previous) => {
+      const next = { ...previous };
+      for (const key of [name, ...dependents.map((field) => field.name)]) delete next[key];
+      return next;
+    });
+  };
+
+  const count = preview.data?.actionable ?? 0;
+  const destructive = action ? isDestructive(action) : false;
+  const needsTypedCount = destructive && count > TYPE_TO_CONFIRM_THRESHOLD;
+  const typedOk = !needsTypedCount || typedCount.replace(/[\s,.'\u00a0\u202f]/g, '') === String(count);
+  const canRun = Boolean(action && preview.data && !preview.isFetching && count > 0 && typedOk && !isRunning && !previewError);
+
+  const confirmMessage = action
+    ? action.confirm.message
+      ? action.confirm.message.replace(/\{count\}/g, formatNumber(count))
+      : t('confirm.default', 'Run “{label}” on {count, plural, one {# entry} other {# entries}}?', {
+          label: action.label,
+          count,
+        })
+    : null;
+
+  /** The modal's work is over: close it, clear the selection, give the focus to the table. */
+  const closeAfterRun = React.useCallback(() => {
+    finished.current = true;
+    onClose();
+    window.setTimeout(() => selectRow([]), 0);
+    focusTable();
+  }, [onClose, selectRow]);
+
+  /** A finished run: notify, refresh the list, then close. */
+  const finish = React.useCallback(
+    (run: RunView, label: string, extra?: string) => {
+      notifyRun(run, label, extra);
+      refreshAfterRun(model);
+      closeAfterRun();
+    },
+    [notifyRun, refreshAfterRun, model, closeAfterRun]
+  );
+
+  const showError = (error: unknown, label: string) => {
+    const parsed = parseError(error, t('result.error', 'The action could not run.'));
+    if (parsed.name === 'ActionInterrupted') {
+      setFormError({ title: t('result.interrupted', 'Stopped by the server'), message: parsed.message });
+      toggleNotification({ type: 'danger', title: label, message: parsed.message });
+      return;
+    }
+    setFieldErrors(parsed.fieldErrors);
+    const otherErrors = parsed.otherErrors.length ? parsed.otherErrors.join('\n') : null;
+    if (Object.keys(parsed.fieldErrors).length === 0 || otherErrors) {
+      setFormError({ title: t('result.error', 'The action could not run.'), message: otherErrors ?? parsed.message });
+    }
+  };
+
+  const run = async () => {
+    if (!action || !canRun) return;
+    setIsRunning(true);
+    setFieldErrors({});
+    setFormError(null);
+    try {
+      const outcome = await runAction(model, action.name, {
+        ...body(selection),
+        params: paramsOf(action.form, values),
+        idempotencyKey: idempotencyKey.current,
+      });
+      idempotencyKey.current = newKey();
+
+      if (outcome.kind === 'download') {
+        downloadBlob(outcome.blob, outcome.fileName);
+        const downloaded = t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName });
+        const finishedRun = outcome.runId
+          ? await get<RunResponse>(`/bulk-actions/runs/${outcome.runId}`)
+              .then((response) => response.data.data.run as RunView)
+              .catch(() => undefined)
+          : undefined;
+        if (finishedRun) return finish(finishedRun, action.label, downloaded);
+        toggleNotification({ type: 'success', title: action.label, message: downloaded });
+        return closeAfterRun();
+      }
+      if (outcome.kind === 'run') {
+        if (!isActive(outcome.run)) return finish(outcome.run, action.label);
+        activeRuns.track({ id: outcome.run.id, model, action: action.name, label: action.label });
+        return setBackgroundRun(outcome.run);
+      }
+      showError({ error: outcome.error }, action.label);
+    } catch (error) {
+      // network failure: the same idempotency key is reused on the next attempt
+      setFormError({ title: t('result.error', 'The action could not run.'), message: (error as Error).message });
+    } finally {
+      setIsRunning(false);
+    }
+  };
+
+  return {
+    actions,
+    action,
+    actionName,
+    chooseAction,
+    selection: {
+      allMatching,
+      setAllMatching,
+      selectedCount: documentIds.length,
+      matchingTotal: matching.data?.total,
+      pageFullySelected,
+    },
+    form: { values, fieldErrors, changeValue },
+    preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
+    confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount },
+    formError,
+    dismissFormError: () => setFormError(null),
+    canRun,
+    isRunning,
+    run,
+    backgroundRun,
+    /** a background run ended while the modal was open: the list header (ActiveRuns) notifies */
+    onBackgroundFinished: closeAfterRun,
+    /** closing while a background run goes on: the list header follows it */
+    closeWhileRunning: closeAfterRun,
+  };
+};
+
+export type BulkActionFlow = ReturnType<typeof useBulkActionFlow>;
