@@ -19,6 +19,12 @@ describe('foundation: the playground boots with the plugin', () => {
     expect(typeof plugin.service('content-types').list).toBe('function');
   });
 
+  it('serves the demo app\'s favicon (every admin page asks for it)', async () => {
+    const res = await app.anonymous().get('/favicon.ico').buffer(true);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(res.body).subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('answers GET /bulk-actions/info with 401 without a token', async () => {
     const res = await app.anonymous().get('/bulk-actions/info');
     expect(res.status).toBe(401);
