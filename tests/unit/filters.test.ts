@@ -119,6 +119,7 @@ describe('filter validation: anything else is refused with its path', () => {
     [{ views: { $contains: '1' } }, 'views.$contains: "$contains" compares text; this field is integer'],
     [{ createdAt: { $gt: 'garbage' } }, 'createdAt.$gt: must be a date and time (ISO 8601)'],
     [{ publishDate: { $eq: '2026-13-45' } }, 'publishDate.$eq: must be a date (YYYY-MM-DD)'],
+    [{ publishDate: { $eq: '2026-02-30' } }, 'publishDate.$eq: must be a date (YYYY-MM-DD)'],
     [{ featured: { $eq: 'maybe' } }, 'featured.$eq: must be true or false'],
     [{ title: { $null: { x: 1 } } }, 'title.$null: must be a single value (text, number or boolean)'],
     [{ title: { $in: 'a' } }, 'title.$in: must be a list of values'],

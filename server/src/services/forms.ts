@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { forbidden } from '../errors';
+import { isRealDate, isRealDateTime, isRealTime } from '../utils/dates';
 import { z } from 'zod';
 import type { AttributeOption, FormField, FormFieldDefinition } from '../contracts';
 import type { BulkActionDefinition } from '../types';
@@ -13,14 +14,11 @@ export const SCALAR_TYPES = [
 ];
 const SYSTEM_ATTRIBUTES = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'];
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
-const isValidDate = (value: string) => !Number.isNaN(Date.parse(value));
 
 type Attribute = Record<string, any>;
 
-/** Turns a form-field definition or an attribute into a zod schema (absent → default or undefined). */
-const valueSchema = (spec: {
+/** Turns a form-field definition or an attribute into a zod schema (absent → default or undefined). Exported for its unit tests. */
+export const valueSchema = (spec: {
   type: string;
   required?: boolean;
   enum?: string[];
@@ -66,13 +64,17 @@ const valueSchema = (spec: {
       schema = z.boolean({ invalid_type_error: 'must be true or false' });
       break;
     case 'date':
-      schema = z.string().regex(DATE, 'must be a date (YYYY-MM-DD)').refine(isValidDate, 'must be a real date');
+      schema = z
+        .string({ invalid_type_error: 'must be a date (YYYY-MM-DD)' })
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+        // only a well-formed date can be a real one: one message, not two
+        .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isRealDate(value), 'must be a real date');
       break;
     case 'datetime':
-      schema = z.string({ invalid_type_error: 'must be a date and time' }).refine(isValidDate, 'must be a date and time (ISO 8601)');
+      schema = z.string({ invalid_type_error: 'must be a date and time' }).refine(isRealDateTime, 'must be a date and time (ISO 8601)');
       break;
     case 'time':
-      schema = z.string().regex(TIME, 'must be a time (HH:mm or HH:mm:ss)');
+      schema = z.string({ invalid_type_error: 'must be a time (HH:mm or HH:mm:ss)' }).refine(isRealTime, 'must be a time (HH:mm or HH:mm:ss)');
       break;
     default:
       throw new Error(`unsupported value type ${spec.type}`);

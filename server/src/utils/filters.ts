@@ -9,6 +9,8 @@
  * Field-level permissions are checked afterwards by the Content Manager's own validator.
  */
 
+import { isRealDate, isRealDateTime, isRealTime } from './dates';
+
 /** Bounds of one filter; every default covers what the Content Manager's list produces. */
 export interface FilterLimits {
   /** nesting of `$and`/`$or`/`$not`, relations and components */
@@ -96,8 +98,6 @@ const ROW_ATTRIBUTES: Record<string, FilterAttribute> = {
 };
 
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const BOOLEAN_STRINGS = new Set(['true', 'false', '1', '0', 't', 'f']);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -116,10 +116,10 @@ const valueProblem = (type: string, value: unknown): string | null => {
         ? null
         : 'must be true or false';
     }
-    if (type === 'date') return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value)) ? null : 'must be a date (YYYY-MM-DD)';
-    if (type === 'time') return typeof value === 'string' && TIME.test(value) ? null : 'must be a time (HH:mm:ss)';
+    if (type === 'date') return typeof value === 'string' && isRealDate(value) ? null : 'must be a date (YYYY-MM-DD)';
+    if (type === 'time') return typeof value === 'string' && isRealTime(value) ? null : 'must be a time (HH:mm:ss)';
     if (type === 'datetime' || type === 'timestamp') {
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : 'must be a date and time (ISO 8601)';
+      return typeof value === 'string' && isRealDateTime(value) ? null : 'must be a date and time (ISO 8601)';
     }
     return null;
   }
