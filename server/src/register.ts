@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { builtInActions } from './actions';
 import { PLUGIN_ID } from './contracts';
+import { getService } from './utils/services';
 
 /** Built-in actions go through the same registry as the app's; the app may disable them in its own register(). */
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
-  const actions = strapi.plugin(PLUGIN_ID).service('actions');
+  const actions = getService(strapi, 'actions');
   for (const action of builtInActions) actions.register(action);
 };
 

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { BulkActionDefinition, RunContext } from '../types';
 import { cellOf, csvLines } from '../utils/csv';
+import { getService } from '../utils/services';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -35,7 +36,7 @@ export const exportCsvAction: BulkActionDefinition<{ fields: string[] }> = {
     // left empty, an `attributes` field means every attribute the user may read (see forms.validate)
     const { fields } = run.params;
     const { header, localized, relations, scalars } = exportColumns(strapi, uid, fields);
-    const scope = strapi.plugin('bulk-actions').service('selection').rowScope(uid, run.locale);
+    const scope = getService(strapi, 'selection').rowScope(uid, run.locale);
 
     await run.writeHeader(csvLines([header]));
     // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory

@@ -10,11 +10,12 @@ import { RunInterruptedError } from '../services/runner';
 import { previewRequestSchema, runRequestSchema } from '../validation';
 import { sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';
+import { getService } from '../utils/services';
 
 const caller = (ctx: Context) => ({ ability: ctx.state.userAbility, user: ctx.state.user });
 
 const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
-  const runner = () => strapi.plugin(PLUGIN_ID).service('runner');
+  const runner = () => getService(strapi, 'runner');
   const maxIds = () => strapi.config.get(`plugin::${PLUGIN_ID}.maxSelection`) as number;
 
   return {

@@ -3,9 +3,10 @@ import type { Context } from 'koa';
 import { PLUGIN_ID, type SettingsResponse } from '../contracts';
 import { settingsSchema } from '../validation';
 import { parseOrThrow } from '../utils/validate';
+import { getService } from '../utils/services';
 
 const createSettingsController = ({ strapi }: { strapi: Core.Strapi }) => {
-  const settings = () => strapi.plugin(PLUGIN_ID).service('settings');
+  const settings = () => getService(strapi, 'settings');
 
   return {
     async get(ctx: Context) {

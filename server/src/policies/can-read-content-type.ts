@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from '../utils/services';
 
 /**
  * Route guard for `/content-types/:uid/...`: the RBAC subject is in the URL, so `admin::hasPermissions`
@@ -6,7 +7,7 @@ import type { Core } from '@strapi/strapi';
  */
 const canReadContentType = (policyContext: any, _config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   const uid = policyContext.params?.uid;
-  if (!strapi.plugin('bulk-actions').service('content-types').isActionable(uid)) return true;
+  if (!getService(strapi, 'content-types').isActionable(uid)) return true;
   return Boolean(policyContext.state.userAbility?.can('plugin::content-manager.explorer.read', uid));
 };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PLUGIN_ID } from '../contracts';
 import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../validation';
 import type { BulkActionDefinition } from '../types';
+import { getService } from '../utils/services';
 
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const BUILT_IN_PERMISSION_WORDS = ['read', 'create', 'update', 'delete', 'publish'];
@@ -46,7 +47,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** definition → disabled everywhere (`'*'`) or for these content types; a later registration of the name is unaffected */
   const disabled = new Map<BulkActionDefinition, Set<string>>();
 
-  const contentTypesService = () => strapi.plugin(PLUGIN_ID).service('content-types');
+  const contentTypesService = () => getService(strapi, 'content-types');
 
   const isDisabled = (definition: BulkActionDefinition, uid: string) => {
     const set = disabled.get(definition);
@@ -73,7 +74,9 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** Adds an action. Throws, naming the action and the problem, on any bad definition. */
-    register(definition: BulkActionDefinition) {
+    register<Params extends Record<string, unknown>>(declared: BulkActionDefinition<Params>) {
+      // stored without its params type: the registry validates params against the form before any handler sees them
+      const definition = declared as unknown as BulkActionDefinition;
       const label = `bulk-actions: action "${(definition as { name?: unknown })?.name ?? '(unnamed)'}"`;
       const parsed = definitionSchema.safeParse(definition);
       if (!parsed.success) throw new Error(`${label} is invalid: ${describeIssues(parsed.error)}`);
@@ -107,7 +110,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       definitions.push(definition);
-      strapi.plugin(PLUGIN_ID).service('permissions').registerCustomPermissions?.(definition);
+      getService(strapi, 'permissions').registerCustomPermissions(definition);
     },
 
     /** Removes an action everywhere, or only for one content type. */

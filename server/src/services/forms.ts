@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AttributeOption, FormField, FormFieldDefinition } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import type { UserAbility } from './permissions';
+import { getService } from '../utils/services';
 
 /** Attribute types an action may read or write as one plain value. */
 export const SCALAR_TYPES = [
@@ -94,7 +95,7 @@ const validationError = (problems: Array<{ path: string[]; message: string }>) =
  * server-side validation of submitted values. The admin validates nothing on its own.
  */
 const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const permissions = () => strapi.plugin('bulk-actions').service('permissions');
+  const permissions = () => getService(strapi, 'permissions');
   const model = (uid: string) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
 
   const isLocalizedAttribute = (uid: string, attribute: Attribute) =>

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { forbidden } from '../errors';
 import { PLUGIN_ID } from '../contracts';
 import type { BulkActionDefinition } from '../types';
+import { getService } from '../utils/services';
 
 /** The minimal CASL ability surface we rely on (ctx.state.userAbility). */
 export interface UserAbility {
@@ -22,7 +23,7 @@ export const PLUGIN_PERMISSIONS = {
  * so "may this user do X to these records" is answered by the same rules as the Content Manager.
  */
 const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const actionsService = () => strapi.plugin(PLUGIN_ID).service('actions');
+  const actionsService = () => getService(strapi, 'actions');
   let bootstrapped = false;
   const registeredCustom = new Set<string>();
 
@@ -42,7 +43,7 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const customWords = () => {
     const subjectsByWord = new Map<string, Set<string>>();
-    const allUids = strapi.plugin(PLUGIN_ID).service('content-types').list().map((ct: { uid: string }) => ct.uid);
+    const allUids = getService(strapi, 'content-types').list().map((ct) => ct.uid);
     for (const definition of actionsService().all()) {
       for (const word of definition.permissions) {
         if (actionsService().isBuiltInPermission(word)) continue;

@@ -4,6 +4,7 @@ import { PLUGIN_ID, type Run } from '../contracts';
 import { RUN_UID } from '../content-types';
 import type { BulkActionDefinition } from '../types';
 import { PLUGIN_PERMISSIONS, type UserAbility } from './permissions';
+import { getService } from '../utils/services';
 
 export interface RunReader {
   ability: UserAbility;
@@ -21,18 +22,17 @@ type Where = Record<string, unknown>;
  * on the content type, when it still exists). Anyone else is told the run does not exist.
  */
 const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const plugin = () => strapi.plugin(PLUGIN_ID);
 
   /** The permission words a reader who is not the owner needs, for one (content type, action) pair. */
   const wordsFor = (contentType: string, action: string): string[] => {
-    const definition = plugin().service('actions').get(contentType, action) as BulkActionDefinition | undefined;
+    const definition = getService(strapi, 'actions').get(contentType, action);
     if (definition) return ['read', ...definition.permissions];
     return Object.hasOwn(strapi.contentTypes, contentType) ? ['read'] : [];
   };
 
   const mayReadOthers = (ability: UserAbility, contentType: string, action: string) => {
     if (!ability.can(PLUGIN_PERMISSIONS.runsRead)) return false;
-    const permissions = plugin().service('permissions');
+    const permissions = getService(strapi, 'permissions');
     return wordsFor(contentType, action).every((word) => ability.can(permissions.rbacAction(word), contentType));
   };
 
@@ -43,7 +43,7 @@ const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The run, when this reader may see it; otherwise a 404 that says no more than "no such run". */
     async findVisible(reader: RunReader, id: number): Promise<Run> {
-      const run: Run | null = await plugin().service('runs').findOne(id);
+      const run = await getService(strapi, 'runs').findOne(id);
       if (run && this.mayRead(reader, run)) return run;
       throw new errors.NotFoundError(`No run ${id}`);
     },

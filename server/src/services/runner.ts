@@ -9,6 +9,7 @@ import type { UserAbility } from './permissions';
 import { CHUNK_SIZE } from './chunks';
 import { createStreamSink, outputFileName } from './outputs';
 import type { ResolvedSelection } from './selection';
+import { getService } from '../utils/services';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {
@@ -38,7 +39,6 @@ export type RunStarted =
  * execute, tally, write the audit row, emit the webhook event.
  */
 const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = (name: string) => strapi.plugin(PLUGIN_ID).service(name);
 
   const runUser = (user: Caller['user']): RunUser => ({
     id: user.id,
@@ -48,7 +48,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   const assertActionable = (uid: string) => {
-    if (!service('content-types').isActionable(uid)) {
+    if (!getService(strapi, 'content-types').isActionable(uid)) {
       throw new errors.NotFoundError(`Unknown content type "${uid}" (bulk actions act on collection types)`);
     }
   };
@@ -56,12 +56,12 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** 404 for an unknown content type or action, 403 when it is not enabled or not permitted. */
   const resolveAction = async (uid: string, name: string, ability: UserAbility): Promise<BulkActionDefinition> => {
     assertActionable(uid);
-    const definition = service('actions').get(uid, name) as BulkActionDefinition | undefined;
+    const definition = getService(strapi, 'actions').get(uid, name);
     if (!definition) throw new errors.NotFoundError(`Unknown action "${name}" for ${uid}`);
-    if (!(await service('settings').isEnabled(uid, name))) {
+    if (!(await getService(strapi, 'settings').isEnabled(uid, name))) {
       throw forbidden(`The action "${name}" is not enabled for ${uid}`);
     }
-    service('permissions').assertCanRun(ability, uid, definition);
+    getService(strapi, 'permissions').assertCanRun(ability, uid, definition);
     return definition;
   };
 
@@ -84,7 +84,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const earlierRun = async (uid: string, name: string, userId: number, key?: string): Promise<Run | null> => {
     if (!key) return null;
-    const previous: Run | null = await service('runs').findByIdempotencyKey(userId, key);
+    const previous = await getService(strapi, 'runs').findByIdempotencyKey(userId, key);
     if (previous && (previous.action !== name || previous.contentType !== uid)) {
       throw new errors.ValidationError(`idempotencyKey: already used for "${previous.action}" on ${previous.contentType} (run ${previous.id})`);
     }
@@ -131,7 +131,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     availableActions(uid: string) {
       assertActionable(uid);
-      return (service('actions').list(uid) as BulkActionDefinition[]).map((definition) => ({
+      return getService(strapi, 'actions').list(uid).map((definition) => ({
         name: definition.name,
         label: definition.label,
         description: definition.description ?? null,
@@ -141,17 +141,18 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async listActions(uid: string, ability: UserAbility) {
       assertActionable(uid);
-      const enabled: string[] = await service('settings').enabledActions(uid);
-      return (service('actions').list(uid) as BulkActionDefinition[])
+      const enabled = await getService(strapi, 'settings').enabledActions(uid);
+      return getService(strapi, 'actions')
+        .list(uid)
         .filter((definition) => enabled.includes(definition.name))
-        .filter((definition) => !service('permissions').missingPermission(ability, uid, definition))
+        .filter((definition) => !getService(strapi, 'permissions').missingPermission(ability, uid, definition))
         .map((definition) => ({
           name: definition.name,
           label: definition.label,
           description: definition.description ?? null,
           mode: definition.mode,
           destructive: Boolean(definition.confirm?.destructive),
-          form: service('forms').describe(definition, uid, ability),
+          form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
         }));
     },
@@ -159,13 +160,13 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     async preview(uid: string, name: string, request: PreviewRequest, caller: Caller): Promise<PreviewResult> {
       const definition = await resolveAction(uid, name, caller.ability);
       const locale = await resolveLocale(uid, request.locale);
-      const selection: ResolvedSelection = await service('selection').resolve({
+      const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
       const user = runUser(caller.user);
       const base = { definition, uid, locale, user, request };
       try {
-        await service('signals').emit(payload('requested', base, selection));
+        await getService(strapi, 'signals').emit(payload('requested', base, selection));
       } catch (error) {
         if (!isActionInterrupted(error)) throw error;
         const run = await this.recordInterrupted(base, selection, null, null, (error as Error).message);
@@ -175,7 +176,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         total: selection.total,
         actionable: selection.permittedIds.length,
         skipped: selection.skipped,
-        sample: await service('selection').sample(uid, selection.permittedIds, selection.scope),
+        sample: await getService(strapi, 'selection').sample(uid, selection.permittedIds, selection.scope),
       };
     },
 
@@ -187,7 +188,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       idempotencyKey: string | null,
       message: string
     ): Promise<Run> {
-      return service('runs').recordInterrupted(
+      return getService(strapi, 'runs').recordInterrupted(
         {
           action: base.definition.name,
           contentType: base.uid,
@@ -215,15 +216,15 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const previous = await earlierRun(uid, name, user.id, request.idempotencyKey);
       if (previous) return { kind: 'finished', run: previous };
       const locale = await resolveLocale(uid, request.locale);
-      const params = await service('forms').validate(definition, uid, caller.ability, request.params ?? {});
-      const selection: ResolvedSelection = await service('selection').resolve({
+      const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params ?? {});
+      const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
       const base = { definition, uid, locale, user, request };
-      const auditParams = service('forms').redact(definition, params);
+      const auditParams = getService(strapi, 'forms').redact(definition, params);
 
       try {
-        await service('signals').emit(payload('start', base, selection, { params: auditParams }));
+        await getService(strapi, 'signals').emit(payload('start', base, selection, { params: auditParams }));
       } catch (error) {
         if (!isActionInterrupted(error)) throw error;
         const { run } = await claimingKey(uid, name, user.id, request.idempotencyKey, () =>
@@ -235,7 +236,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const thresholds = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).thresholds;
       const threshold = definition.output ? thresholds.export : thresholds[definition.mode];
       const queued = selection.permittedIds.length > threshold;
-      const created = await claimingKey(uid, name, user.id, request.idempotencyKey, () => service('runs').create(
+      const created = await claimingKey(uid, name, user.id, request.idempotencyKey, () => getService(strapi, 'runs').create(
         {
           action: name,
           contentType: uid,
@@ -248,7 +249,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           idempotencyKey: request.idempotencyKey ?? null,
           skippedReasons: selection.skipped,
         },
-        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : service('jobs').workerId, params, selection: request.selection },
+        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'jobs').workerId, params, selection: request.selection },
         selection.permittedIds,
         CHUNK_SIZE[definition.mode]
       ));
@@ -257,14 +258,14 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const run = created.run;
 
       if (queued) {
-        service('jobs').wake();
+        getService(strapi, 'jobs').wake();
         return { kind: 'queued', run };
       }
       if (definition.output) {
         // inline exports stream: the response starts while the chunks are read
         const { sink, stream } = createStreamSink();
         const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-        const completion = service('executor')
+        const completion = getService(strapi, 'executor')
           .execute(run.id, { output: sink })
           .catch((error: Error) => strapi.log.error(`bulk-actions: export run ${run.id} failed: ${error.message}`));
         return {
@@ -274,7 +275,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           completion,
         };
       }
-      return { kind: 'finished', run: await service('executor').execute(run.id) };
+      return { kind: 'finished', run: await getService(strapi, 'executor').execute(run.id) };
     },
   };
 };

@@ -5,6 +5,7 @@ import { CREATOR_FIELDS, FilterError, validateFilters, type GetSchema } from '..
 import { SKIP_REASONS, type Selection } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import type { UserAbility } from './permissions';
+import { getService } from '../utils/services';
 
 type Where = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ export interface ResolvedSelection {
  * ids that do not exist are `not-found`, records the RBAC conditions exclude are `forbidden`.
  */
 const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const permissions = () => strapi.plugin('bulk-actions').service('permissions');
+  const permissions = () => getService(strapi, 'permissions');
 
   const model = (uid: string) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
 

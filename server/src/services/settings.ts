@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { PLUGIN_ID, type Settings } from '../contracts';
+import { getService } from '../utils/services';
 
 /**
  * Which actions are enabled per content type. Nothing is enabled by default; the app's config may
@@ -9,8 +10,8 @@ import { PLUGIN_ID, type Settings } from '../contracts';
 const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
   const configured = (): Settings['contentTypes'] => strapi.config.get(`plugin::${PLUGIN_ID}.contentTypes`) ?? {};
-  const actions = () => strapi.plugin(PLUGIN_ID).service('actions');
-  const contentTypes = () => strapi.plugin(PLUGIN_ID).service('content-types');
+  const actions = () => getService(strapi, 'actions');
+  const contentTypes = () => getService(strapi, 'content-types');
 
   /** Own entries only: a content-type uid comes from a request. */
   const entryOf = (settings: Settings['contentTypes'], uid: string) => (Object.hasOwn(settings, uid) ? settings[uid] : undefined);
