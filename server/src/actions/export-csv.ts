@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { BulkActionDefinition, RunContext } from '../types';
 import { cellOf, csvLines } from '../utils/csv';
 import { getService } from '../utils/services';
+import { getModel, isLocalized } from '../utils/models';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -12,8 +13,8 @@ const relationCell = (value: unknown) => {
 
 /** Which columns to write: documentId, the locale for i18n types, then the chosen (readable) fields. */
 export const exportColumns = (strapi: Core.Strapi, uid: string, fields: string[]) => {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-  const localized = Boolean(model.pluginOptions?.i18n?.localized);
+  const model = getModel(strapi, uid);
+  const localized = isLocalized(model);
   const relations = fields.filter((name) => model.attributes[name]?.type === 'relation');
   const scalars = fields.filter((name) => !relations.includes(name));
   return { header: ['documentId', ...(localized ? ['locale'] : []), ...fields], localized, relations, scalars };

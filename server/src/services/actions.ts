@@ -1,9 +1,10 @@
-import type { Core, Schema } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
 import { PLUGIN_ID } from '../contracts';
 import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../validation';
 import type { BulkActionDefinition } from '../types';
 import { getService } from '../utils/services';
+import { contentTypeSchema, findModel } from '../utils/models';
 
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const BUILT_IN_PERMISSION_WORDS = ['read', 'create', 'update', 'delete', 'publish'];
@@ -57,8 +58,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const covers = (definition: BulkActionDefinition, uid: string) => {
     if (definition.contentTypes !== '*' && !(definition.contentTypes as string[]).includes(uid)) return false;
     if (!contentTypesService().isActionable(uid)) return false;
-    const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as Schema.ContentType;
-    return definition.supports ? Boolean(definition.supports(model)) : true;
+    return definition.supports ? Boolean(definition.supports(contentTypeSchema(strapi, uid))) : true;
   };
 
   const checkForm = (definition: BulkActionDefinition) => {
@@ -88,7 +88,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       if (definition.contentTypes !== '*') {
         for (const uid of definition.contentTypes) {
-          if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) {
+          if (!findModel(strapi, uid)) {
             throw new Error(`${label} is invalid: unknown content type "${uid}"`);
           }
           if (!contentTypesService().isActionable(uid)) {

@@ -1,24 +1,24 @@
 import type { Core } from '@strapi/strapi';
 import type { ContentTypeSummary } from '../contracts';
+import { findModel, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 
 /** Which content types the plugin can act on: the collection types the Content Manager shows. */
 const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   isActionable(uid: string): boolean {
-    // a uid comes from the URL: `constructor` must not find Object's member
-    if (typeof uid !== 'string' || !Object.hasOwn(strapi.contentTypes, uid)) return false;
-    const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+    // a uid comes from the URL: findModel looks up own keys only (`constructor` finds nothing)
+    const model = findModel(strapi, uid);
     if (!model || model.kind !== 'collectionType') return false;
     if (!uid.startsWith('api::')) return false;
     return model.pluginOptions?.['content-manager']?.visible !== false;
   },
 
   summarize(uid: string): ContentTypeSummary {
-    const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+    const model = getModel(strapi, uid);
     return {
       uid,
       displayName: model.info?.displayName ?? uid,
-      draftAndPublish: Boolean(model.options?.draftAndPublish),
-      localized: Boolean(model.pluginOptions?.i18n?.localized),
+      draftAndPublish: hasDraftAndPublish(model),
+      localized: isLocalized(model),
     };
   },
 

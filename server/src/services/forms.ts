@@ -1,7 +1,8 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { forbidden } from '../errors';
 import { isRealDate, isRealDateTime, isRealTime } from '../utils/dates';
+import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute } from '../utils/models';
 import { z } from 'zod';
 import type { AttributeOption, FormField, FormFieldDefinition } from '../contracts';
 import type { BulkActionDefinition } from '../types';
@@ -16,7 +17,6 @@ export const SCALAR_TYPES = [
 const SYSTEM_ATTRIBUTES = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'];
 
 
-type Attribute = Record<string, any>;
 
 /** Turns a form-field definition or an attribute into a zod schema (absent → default or undefined). Exported for its unit tests. */
 export const valueSchema = (spec: {
@@ -96,10 +96,7 @@ const validationError = (problems: Array<{ path: string[]; message: string }>) =
  */
 const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const permissions = () => getService(strapi, 'permissions');
-  const model = (uid: string) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-
-  const isLocalizedAttribute = (uid: string, attribute: Attribute) =>
-    Boolean(model(uid).pluginOptions?.i18n?.localized) && attribute.pluginOptions?.i18n?.localized !== false;
+  const model = (uid: string) => getModel(strapi, uid);
 
   /** Scalar attributes (and, when asked, relations) the user may use for `permission`. */
   const attributeOptions = (
@@ -108,7 +105,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
     permission: 'read' | 'update',
     { relations = false }: { relations?: boolean } = {}
   ): AttributeOption[] =>
-    Object.entries(model(uid).attributes as Record<string, Attribute>)
+    Object.entries(model(uid).attributes)
       .filter(([name, attribute]) => {
         if (SYSTEM_ATTRIBUTES.includes(name) || attribute.private) return false;
         if (permission === 'update' && (attribute.unique || attribute.writable === false)) return false;
@@ -123,7 +120,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...(attribute.enum ? { enum: attribute.enum } : {}),
         ...(typeof attribute.min === 'number' ? { min: attribute.min } : {}),
         ...(typeof attribute.max === 'number' ? { max: attribute.max } : {}),
-        localized: isLocalizedAttribute(uid, attribute),
+        localized: isLocalizedAttribute(model(uid), attribute),
       }));
 
   const optionsFor = (uid: string, ability: UserAbility, field: FormFieldDefinition) =>
@@ -131,7 +128,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     attributeOptions,
-    isLocalizedAttribute,
+    isLocalizedAttribute: (uid: string, attribute: ModelAttribute) => isLocalizedAttribute(model(uid), attribute),
 
     /** The form as the admin renders it: fields in declaration order, attribute choices resolved for this user. */
     describe(definition: BulkActionDefinition, uid: string, ability: UserAbility): FormField[] {
@@ -227,8 +224,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       if (definition.validate) {
         await definition.validate(params, {
-          uid: uid as any,
-          model: model(uid),
+          uid: uid as UID.ContentType,
+          model: contentTypeSchema(strapi, uid),
           canUseField: (fieldName, action) => permissions().canUseField(ability, uid, fieldName, action),
         });
       }

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PLUGIN_ID, type Run } from '../contracts';
+import type { Run } from '../contracts';
 import { RUN_UID } from '../content-types';
-import type { BulkActionDefinition } from '../types';
 import { PLUGIN_PERMISSIONS, type UserAbility } from './permissions';
+import { columnName, findModel } from '../utils/models';
 import { getService } from '../utils/services';
 
 export interface RunReader {
@@ -27,7 +27,7 @@ const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
   const wordsFor = (contentType: string, action: string): string[] => {
     const definition = getService(strapi, 'actions').get(contentType, action);
     if (definition) return ['read', ...definition.permissions];
-    return Object.hasOwn(strapi.contentTypes, contentType) ? ['read'] : [];
+    return findModel(strapi, contentType) ? ['read'] : [];
   };
 
   const mayReadOthers = (ability: UserAbility, contentType: string, action: string) => {
@@ -56,8 +56,8 @@ const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
     async visibleWhere(reader: RunReader): Promise<Where> {
       const own: Where = { userId: reader.user.id };
       if (!reader.ability.can(PLUGIN_PERMISSIONS.runsRead)) return own;
-      const { tableName, attributes } = strapi.db.metadata.get(RUN_UID) as any;
-      const column = (name: string) => attributes[name].columnName ?? name;
+      const { tableName } = strapi.db.metadata.get(RUN_UID);
+      const column = (name: string) => columnName(strapi, RUN_UID, name);
       const pairs: Array<Record<string, string>> = await strapi.db
         .connection(tableName)
         .distinct(`${column('contentType')} as contentType`, `${column('action')} as action`);

@@ -9,6 +9,7 @@ import type { UserAbility } from './permissions';
 import { CHUNK_SIZE } from './chunks';
 import { createStreamSink, outputFileName } from './outputs';
 import type { ResolvedSelection } from './selection';
+import { getModel, isLocalized } from '../utils/models';
 import { getService } from '../utils/services';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
@@ -67,8 +68,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The locale acted on: the request's (validated), else the default locale; null without i18n. */
   const resolveLocale = async (uid: string, locale?: string): Promise<string | null> => {
-    const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-    if (!model.pluginOptions?.i18n?.localized) {
+    if (!isLocalized(getModel(strapi, uid))) {
       if (locale) throw new errors.ValidationError(`locale: ${uid} is not localized`);
       return null;
     }

@@ -6,6 +6,7 @@ import { SKIP_REASONS, type Selection } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import type { UserAbility } from './permissions';
 import { getService } from '../utils/services';
+import { getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 
 type Where = Record<string, unknown>;
 
@@ -68,13 +69,13 @@ export interface ResolvedSelection {
 const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
   const permissions = () => getService(strapi, 'permissions');
 
-  const model = (uid: string) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
 
   /** The rows of each document a run acts on: the draft (or published) row of one locale. */
   const rowScope = (uid: string, locale: string | null, status: 'draft' | 'published' = 'draft'): Where => {
     const scope: Where = {};
-    if (locale && model(uid).pluginOptions?.i18n?.localized) scope.locale = locale;
-    if (model(uid).options?.draftAndPublish) {
+    const model = getModel(strapi, uid);
+    if (locale && isLocalized(model)) scope.locale = locale;
+    if (hasDraftAndPublish(model)) {
       scope.publishedAt = status === 'published' ? { $notNull: true } : { $null: true };
     }
     return scope;
@@ -229,7 +230,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async mainField(uid: string): Promise<string | null> {
-      const attributes = model(uid).attributes ?? {};
+      const { attributes } = getModel(strapi, uid);
       try {
         const configuration = await strapi
           .plugin('content-manager')
