@@ -6,12 +6,12 @@ import { PLUGIN_ID, type ListRunsResponse, type Run, type RunResponse } from '..
 import { listRunsQuerySchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
 import { sendStarted } from '../utils/respond';
+import { getService } from '../utils/services';
 import { parseOrThrow } from '../utils/validate';
 
 const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
-  const runs = () => strapi.plugin(PLUGIN_ID).service('runs');
-
-  const access = () => strapi.plugin(PLUGIN_ID).service('run-access');
+  const runs = () => getService(strapi, 'runs');
+  const access = () => getService(strapi, 'run-access');
   const reader = (ctx: Context) => ({ ability: ctx.state.userAbility, user: ctx.state.user });
 
   /** The run named in the URL, when this user may see it (the run-access service's rule), else 404. */
@@ -33,37 +33,16 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Stops a queued or running run between chunks; what was done stays done. */
     async cancel(ctx: Context) {
-      const run = await readableRun(ctx);
-      if (!['queued', 'running'].includes(run.status)) {
-        throw new errors.ApplicationError(`Run ${run.id} is already ${run.status}`);
-      }
-      const { run: current, cancelledNow } = await runs().requestCancel(run.id);
-      const settled = cancelledNow ? await strapi.plugin(PLUGIN_ID).service('executor').settle(current, { cancelled: true }) : current;
+      const run = await getService(strapi, 'runner').cancel(await readableRun(ctx));
       ctx.status = 202;
-      const body: RunResponse = { data: { run: settled } };
+      const body: RunResponse = { data: { run } };
       ctx.body = body;
     },
 
-    /**
-     * Runs the same action again over every entry that failed (all of them, not only the first
-     * 1,000 the run row lists), with the same params, as the current user: permissions apply anew.
-     */
+    /** The same action again over every entry that failed, as the current user. */
     async retry(ctx: Context) {
       const run = await readableRun(ctx);
-      const failedIds: string[] = await strapi.plugin(PLUGIN_ID).service('chunks').failedDocumentIds(run.id);
-      if (!failedIds.length) throw new errors.ApplicationError(`Run ${run.id} has no failed entries to retry`);
-      const definition = strapi.plugin(PLUGIN_ID).service('actions').get(run.contentType, run.action);
-      if (Object.values(definition?.form ?? {}).some((field: any) => field.secret)) {
-        throw new errors.ApplicationError(`"${run.action}" has secret fields: run it again from the list view`);
-      }
-      const request = {
-        selection: { documentIds: failedIds },
-        ...(run.locale ? { locale: run.locale } : {}),
-        params: run.params ?? {},
-      };
-      await sendStarted(ctx, () =>
-        strapi.plugin(PLUGIN_ID).service('runner').run(run.contentType, run.action, request, { ability: ctx.state.userAbility, user: ctx.state.user })
-      );
+      await sendStarted(ctx, () => getService(strapi, 'runner').retry(run, { ability: ctx.state.userAbility, user: ctx.state.user }));
     },
 
     /** A queued export's file, for the run's owner only, while it is kept. */

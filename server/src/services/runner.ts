@@ -129,6 +129,35 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     resolveAction,
 
+    /** Stops a queued run at once, a running one between chunks; what was done stays done. */
+    async cancel(run: Run): Promise<Run> {
+      if (!['queued', 'running'].includes(run.status)) {
+        throw new errors.ApplicationError(`Run ${run.id} is already ${run.status}`);
+      }
+      const { run: current, cancelledNow } = await getService(strapi, 'runs').requestCancel(run.id);
+      if (!current) throw new errors.NotFoundError(`No run ${run.id}`);
+      return cancelledNow ? getService(strapi, 'executor').settle(current, { cancelled: true }) : current;
+    },
+
+    /**
+     * Runs the same action again over every entry that failed (all of them, not only the first
+     * 1,000 the run row lists), with the same params, as the caller: permissions apply anew.
+     */
+    async retry(run: Run, caller: Caller): Promise<RunStarted> {
+      const failedIds = await getService(strapi, 'chunks').failedDocumentIds(run.id);
+      if (!failedIds.length) throw new errors.ApplicationError(`Run ${run.id} has no failed entries to retry`);
+      const definition = getService(strapi, 'actions').get(run.contentType, run.action);
+      if (Object.values(definition?.form ?? {}).some((field) => field.secret)) {
+        throw new errors.ApplicationError(`"${run.action}" has secret fields: run it again from the list view`);
+      }
+      const request: RunRequest = {
+        selection: { documentIds: failedIds },
+        ...(run.locale ? { locale: run.locale } : {}),
+        params: run.params ?? {},
+      };
+      return this.run(run.contentType, run.action, request, caller);
+    },
+
     availableActions(uid: string) {
       assertActionable(uid);
       return getService(strapi, 'actions').list(uid).map((definition) => ({
