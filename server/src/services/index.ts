@@ -4,6 +4,7 @@ import contentTypes from './content-types';
 import executor from './executor';
 import forms from './forms';
 import jobs from './jobs';
+import outputs from './outputs';
 import permissions from './permissions';
 import runner from './runner';
 import runs from './runs';
@@ -18,6 +19,7 @@ export default {
   executor,
   forms,
   jobs,
+  outputs,
   permissions,
   runner,
   runs,
