@@ -15,7 +15,7 @@ const JOB_ENV = {
   BULK_ACTIONS_TEST_READ_DELAY_MS: '200',
 };
 const SHARED = 20_200;
-const DOCS = 2_000;
+const DOCS = 1_000;
 const EXPORT_FIELDS = ['title', 'views'];
 const sharedSelection = { query: { filters: { title: { $startsWith: 'Shared ' } } } };
 
@@ -194,6 +194,22 @@ describe('several instances on one PostgreSQL database', () => {
     expect(Number(views!.n)).toBe(doneEntries);
     const row = await app.knex()('bulk_actions_runs').where({ id: runId }).first('processed', 'status');
     expect(row).toMatchObject({ processed: doneEntries, status: 'cancelled' });
+  });
+
+  it('purges expired files once when several instances run retention at the same moment', async () => {
+    const exported = (await app.knex()('bulk_actions_runs').whereNotNull('output_name').select('id')).map((row: any) => row.id);
+    expect(exported.length).toBeGreaterThanOrEqual(2);
+    expect(Number((await app.knex()('bulk_actions_run_output_parts').whereIn('run_id', exported).count({ n: '*' }).first())!.n)).toBeGreaterThan(0);
+    await app.knex()('bulk_actions_runs').whereIn('id', exported).update({ finished_at: new Date(Date.now() - 48 * 3600_000) });
+
+    // three purges on three connections at once, as three instances would
+    const outputs = app.strapi.plugin('bulk-actions').service('outputs');
+    await Promise.all([outputs.purgeExpired(24), outputs.purgeExpired(24), outputs.purgeExpired(24)]);
+
+    expect(Number((await app.knex()('bulk_actions_run_output_parts').whereIn('run_id', exported).count({ n: '*' }).first())!.n)).toBe(0);
+    expect(await app.knex()('bulk_actions_runs').whereIn('id', exported).whereNotNull('output_name').count({ n: '*' }).first()).toMatchObject({ n: '0' });
+    const [a] = instances;
+    expect((await download(a, exported[0])).status).toBe(404);
   });
 
   it('keeps no run file on any instance disk', () => {
