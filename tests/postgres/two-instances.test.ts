@@ -6,9 +6,9 @@ import { spawnPlayground, type PlaygroundProcess } from '../helpers/processes';
 const JOB_ENV = { BULK_ACTIONS_TEST_ACTIONS: 'true', BULK_ACTIONS_POLL_MS: '100', BULK_ACTIONS_STALE_MS: '1500' };
 
 /**
- * Two Strapi instances (two processes) on one PostgreSQL database share the job queue: one works
- * the 20,000-row job; when it is killed mid-job the other takes the job over and finishes it, and
- * every chunk is applied exactly once.
+ * Two Strapi instances (two processes) on one PostgreSQL database share the job queue: both work
+ * the 20,000-row job's chunks; when one is killed mid-job the other takes its chunk over and finishes
+ * the job, and every chunk is applied exactly once.
  */
 describe('two instances on one PostgreSQL database', () => {
   let app: TestApp;
@@ -36,8 +36,9 @@ describe('two instances on one PostgreSQL database', () => {
     const runId = res.body.data.run.id;
 
     await followRun(() => app.as('editor'), runId, (run) => run.processed >= 2000);
-    const { claimed_by: claimedBy } = await app.knex()('bulk_actions_runs').where({ id: runId }).first('claimed_by');
-    const worker = instances.find((instance) => claimedBy.includes(`:${instance.child.pid}:`));
+    // both instances work the job's chunks: kill one that holds a chunk in hand
+    const held: string[] = (await app.knex()('bulk_actions_run_chunks').where({ run_id: runId, status: 'pending' }).whereNotNull('claimed_by').select('claimed_by')).map((row: any) => row.claimed_by);
+    const worker = instances.find((instance) => held.some((claimedBy) => claimedBy.includes(`:${instance.child.pid}:`)));
     expect(worker).toBeDefined();
     await worker!.kill();
     const survivor = instances.find((instance) => instance !== worker)!;

@@ -39,7 +39,7 @@ export const pluginConfigSchema = z
           .object({ query: positive(1000), documents: positive(100), export: positive(5000) })
           .strict()
           .default({}),
-        /** Where queued exports are written (default: <app>/.tmp/bulk-actions-exports). */
+        /** Accepted for compatibility and unused: queued exports are kept in the database every instance shares. */
         exportDir: z.string().min(1).optional(),
         exportRetentionHours: z.number().positive().default(24),
       })

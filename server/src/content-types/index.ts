@@ -1,10 +1,13 @@
 import runSchema from './run/schema.json';
 import runChunkSchema from './run-chunk/schema.json';
+import runOutputPartSchema from './run-output-part/schema.json';
 
 export const RUN_UID = 'plugin::bulk-actions.run' as const;
 export const RUN_CHUNK_UID = 'plugin::bulk-actions.run-chunk' as const;
+export const RUN_OUTPUT_PART_UID = 'plugin::bulk-actions.run-output-part' as const;
 
 export default {
   run: { schema: runSchema },
   'run-chunk': { schema: runChunkSchema },
+  'run-output-part': { schema: runOutputPartSchema },
 };

@@ -1,4 +1,3 @@
-import fs from 'fs';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
@@ -45,11 +44,13 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       await sendStarted(ctx, () => getService(strapi, 'runner').retry(run, { ability: ctx.state.userAbility, user: ctx.state.user }));
     },
 
-    /** A queued export's file, for the run's owner only, while it is kept. */
+    /**
+     * A queued export's file, for the run's owner only, while it is kept: streamed from the database
+     * part by part, so any instance serves it.
+     */
     async download(ctx: Context) {
       const run = await readableRun(ctx);
-      const file: string | null = await runs().outputFile(run.id);
-      if (run.userId !== ctx.state.user.id || !file || !run.download || !fs.existsSync(file)) {
+      if (run.userId !== ctx.state.user.id || !run.download) {
         throw new errors.NotFoundError(`Run ${run.id} has no file to download`);
       }
       if (!['succeeded', 'partial'].includes(run.status)) {
@@ -57,7 +58,7 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       ctx.set('Content-Disposition', `attachment; filename="${run.download.name.replace(/"/g, '')}"`);
       ctx.type = run.download.contentType;
-      ctx.body = fs.createReadStream(file);
+      ctx.body = strapi.plugin(PLUGIN_ID).service('outputs').stream(run.id);
     },
 
     /** The run's failures as CSV (documentId, reason), for the editor to fix or retry. */

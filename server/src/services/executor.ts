@@ -1,14 +1,12 @@
-import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, type Run, type RunStatus } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import type { OutputSink } from './outputs';
-import { openFileSink } from './outputs';
 import type { JobState } from './runs';
 import type { PluginConfig } from '../config';
+import { createRunContext, RunCancelled, RunPaused } from './run-context';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-import { createRunContext, RunCancelled, RunPaused } from './run-context';
 
 export const RUN_FINISHED_EVENT = 'bulk-actions.run.finished';
 
@@ -32,39 +30,36 @@ export const summarize = (succeeded: number, skipped: Record<string, number>, fa
 };
 
 /**
- * Executes a run whose selection is frozen in chunks: inline (inside the request) or as a job (a
- * worker). Both use the same code, so a run that outlives its process is resumed by a worker.
+ * Executes a run whose selection is frozen in chunks: inline (inside the request, the run held by
+ * this instance alone) or as a shared job (every instance's worker claims its chunks). Both use the
+ * same code, so a run that outlives its process is resumed by the workers.
  */
 const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
   const service = (name: string) => strapi.plugin(PLUGIN_ID).service(name);
-
-  const exportFile = (runId: number, extension: string) => {
-    const dir = strapi.config.get(`plugin::${PLUGIN_ID}.jobs.exportDir`) as string | undefined;
-    return path.join(dir ?? path.join(strapi.dirs.app.root, '.tmp', 'bulk-actions-exports'), `run-${runId}.${extension}`);
-  };
+  const jobsConfig = () => strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs'];
 
   return {
-    exportFile,
-
     /**
-     * Runs the handler over the pending chunks, then settles the run. `output` is the response stream
-     * of an inline export; a job writes its file. Returns the finished (or cancelled) run.
+     * Works the run's chunks this worker can claim, then settles the run if nothing is left to anyone.
+     * `output` is the response stream of an inline export; a shared job writes its file to the
+     * database. Returns the run as it stands (finished unless other workers still hold chunks).
      */
-    async execute(runId: number, { output: inlineOutput }: { output?: OutputSink } = {}): Promise<Run> {
+    async execute(runId: number, { output: inlineOutput, shared = false }: { output?: OutputSink; shared?: boolean } = {}): Promise<Run> {
       const { workerId } = service('jobs');
-      const staleAfterMs = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).staleAfterMs;
-      // inline runs and jobs alike: a run without a heartbeat is taken over by another worker
-      const heartbeat = setInterval(() => void service('runs').beat(runId, workerId).catch(() => undefined), Math.max(250, staleAfterMs / 3));
+      const { queue } = service('chunks');
+      // the run (inline) and the chunks this worker claims beat; a claim without a heartbeat is taken over
+      const heartbeat = setInterval(() => void queue.beat(runId, workerId).catch(() => undefined), Math.max(250, jobsConfig().staleAfterMs / 3));
       try {
-        return await this.executeClaimed(runId, workerId, inlineOutput);
+        return await this.executeClaimed(runId, workerId, { inlineOutput, shared });
       } finally {
         clearInterval(heartbeat);
       }
     },
 
-    async executeClaimed(runId: number, workerId: string, inlineOutput?: OutputSink): Promise<Run> {
+    async executeClaimed(runId: number, workerId: string, { inlineOutput, shared }: { inlineOutput?: OutputSink; shared: boolean }): Promise<Run> {
+      const chunks = service('chunks');
       const run: Run = await service('runs').findOne(runId);
-      const job = await service('runs').jobState(runId);
+      const job: JobState = await service('runs').jobState(runId);
       const definition: BulkActionDefinition | undefined = service('actions').get(run.contentType, run.action);
       if (!definition) {
         return this.settle(run, { error: new Error(`The action "${run.action}" is no longer available for ${run.contentType}`) });
@@ -72,15 +67,23 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       let output: OutputSink | null = inlineOutput ?? null;
       if (!output && definition.output) {
-        const file = job.outputPath ?? exportFile(runId, definition.output.extension);
-        output = await openFileSink(file, await service('chunks').committedOutputOffset(runId));
-        if (!job.outputPath) await service('runs').setOutput(runId, file, definition.output);
+        // a file whose first parts are not in the database cannot be completed: an inline download
+        // whose process died, or a file an older version wrote to one instance's disk
+        const lost = job.outputPath !== null || (job.outputName === null && (await chunks.queue.doneChunks(runId)) > 0);
+        if (lost) {
+          const error = new Error('The file of this export was written by an instance that stopped and cannot be completed: run the export again');
+          await this.closeRemainingChunks(runId, workerId, error);
+          return this.settle(run, { error, status: 'failed' });
+        }
+        if (job.outputName === null) await service('runs').setOutput(runId, definition.output);
+        output = service('outputs').sink(runId);
       }
 
       const controller = new AbortController();
       const { context, messages } = createRunContext({
         strapi,
         runId,
+        workerId,
         uid: run.contentType,
         locale: run.locale,
         user: { id: run.userId ?? 0, displayName: run.userName ?? '' },
@@ -90,13 +93,15 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         signal: controller.signal,
         shouldStop: async () => {
           if (service('jobs').isStopping()) return 'pause';
-          const control = await service('runs').control(runId);
+          const control = await chunks.queue.control(runId);
           if (control.cancelRequested) {
             controller.abort(); // handlers watching run.signal stop too
             return 'cancel';
           }
-          // another worker took the run over (our heartbeat went stale): leave it to them
-          return control.claimedBy === workerId ? null : 'lost';
+          if (!control.open) return 'lost'; // settled elsewhere
+          // an inline run is this worker's alone until another worker took it over (our heartbeat
+          // went stale); a shared run has no holder, its chunks have
+          return control.claimedBy === (shared ? null : workerId) ? null : 'lost';
         },
         output,
       });
@@ -107,9 +112,9 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         await definition.handler(context);
       } catch (caught) {
         if (caught instanceof RunPaused) {
-          await output?.end();
-          if (!caught.lost) await service('jobs').release(runId);
-          return service('runs').findOne(runId);
+          await chunks.release(runId, workerId);
+          if (!caught.lost) await chunks.queue.releaseRun(runId, workerId);
+          return this.leave(runId, inlineOutput);
         }
         if (caught instanceof RunCancelled) cancelled = true;
         else {
@@ -117,15 +122,22 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           strapi.log.error(`bulk-actions: run ${runId} ("${run.action}" on ${run.contentType}) failed: ${error.message}`);
         }
       }
-      if (!cancelled) {
+      if (cancelled) {
+        // the last worker to let go of the run settles it, so its counts are final
+        await chunks.release(runId, workerId);
+        if ((await chunks.queue.liveClaims(runId, chunks.staleBefore())) > 0) return this.leave(runId, inlineOutput);
+      } else {
         try {
-          await this.closeRemainingChunks(runId, error);
+          await this.closeRemainingChunks(runId, workerId, error);
         } catch (caught) {
           error = error ?? (caught as Error);
         }
+        // chunks other workers hold: the one completing the last chunk settles
+        if (!error && (await chunks.queue.pendingChunks(runId)) > 0) return this.leave(runId, inlineOutput);
       }
       // settle before the output ends: whoever reads the whole file then sees the finished run
-      const finished = await this.settle(run, { error, cancelled, messages });
+      // (an export that failed leaves an incomplete file: never served as a success)
+      const finished = await this.settle(run, { error, cancelled, messages, status: error && definition.output ? 'failed' : undefined });
       if (output) {
         if (error) output.fail(error);
         else await output.end();
@@ -133,30 +145,45 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       return finished;
     },
 
-    /** Chunks the handler did not walk: done when it returned, failed with its error when it threw. */
-    async closeRemainingChunks(runId: number, error?: Error) {
+    /** This worker stops without settling; an inline download it was streaming is cut, never passed off as complete. */
+    async leave(runId: number, inlineOutput?: OutputSink): Promise<Run> {
+      inlineOutput?.fail(new Error('The run was taken over by another worker'));
+      return service('runs').findOne(runId);
+    },
+
+    /**
+     * Chunks the handler did not walk and nobody else holds: done when it returned, failed with its
+     * error when it threw.
+     */
+    async closeRemainingChunks(runId: number, workerId: string, error?: Error) {
       const chunks = service('chunks');
-      for (let row = await chunks.nextPending(runId); row; row = await chunks.nextPending(runId, row.position)) {
+      const seen = new Set<number>();
+      for (let row = await chunks.claim(runId, workerId); row && !seen.has(row.id); row = await chunks.claim(runId, workerId)) {
+        seen.add(row.id);
         const outcomes = { ...(row.outcomes ?? {}) };
         if (error) for (const id of row.documentIds) outcomes[id] = outcomes[id] ?? { failed: error.message };
-        await chunks.process(runId, row, async () => ({ outcomes }));
+        await chunks.process(runId, row, workerId, async () => outcomes);
       }
     },
 
     /** Final status, message, `end` signal and webhook: exactly once per run, by whoever settles it first. */
-    async settle(run: Run, { error, cancelled = false, messages = [] }: { error?: Error; cancelled?: boolean; messages?: string[] }) {
-      const counts: Run = await service('runs').findOne(run.id);
+    async settle(
+      run: Run,
+      { error, cancelled = false, messages = [], status: forced }: { error?: Error; cancelled?: boolean; messages?: string[]; status?: RunStatus }
+    ) {
       const job: JobState = await service('runs').jobState(run.id);
-      const status = cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped, counts.failed, Boolean(error));
-      const message = [
-        error ? `Error: ${error.message}` : null,
-        cancelled ? 'Cancelled before it finished.' : null,
-        ...messages,
-        summarize(counts.succeeded, counts.skippedReasons, counts.failed),
-      ]
-        .filter(Boolean)
-        .join('\n');
-      const finished: Run | null = await service('runs').settle(run.id, status, message);
+      const finished: Run | null = await service('runs').settle(run.id, (counts: Run) => {
+        const status = forced ?? (cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped, counts.failed, Boolean(error)));
+        const message = [
+          error ? `Error: ${error.message}` : null,
+          cancelled ? 'Cancelled before it finished.' : null,
+          ...messages,
+          summarize(counts.succeeded, counts.skippedReasons, counts.failed),
+        ]
+          .filter(Boolean)
+          .join('\n');
+        return { status, message };
+      });
       if (!finished) return service('runs').findOne(run.id); // settled elsewhere
       await service('signals').emit({
         event: 'end',

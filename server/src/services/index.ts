@@ -4,6 +4,7 @@ import contentTypes from './content-types';
 import executor from './executor';
 import forms from './forms';
 import jobs from './jobs';
+import outputs from './outputs';
 import permissions from './permissions';
 import runAccess from './run-access';
 import runner from './runner';
@@ -19,6 +20,7 @@ export default {
   executor,
   forms,
   jobs,
+  outputs,
   permissions,
   'run-access': runAccess,
   runner,

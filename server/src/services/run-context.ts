@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { ChunkTools, RunContext, RunUser } from '../types';
-import type { ChunkRow, EntryOutcome, Outcomes } from './chunks';
+import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
 
 /**
@@ -30,12 +30,15 @@ export class RunPaused extends Error {
 
 /**
  * The `run` object a handler receives. Every pass over the selection (updateAll, eachDocument,
- * eachChunk) walks the run's pending chunks in order, each in its own transaction that also records
- * the chunk as done, so a resumed run continues where the last committed chunk ended.
+ * eachChunk) claims the run's pending chunks one at a time, in order, each completed in its own
+ * transaction that also records the chunk as done. Workers of other instances claim other chunks of
+ * the same run meanwhile; a resumed run continues with the chunks nobody committed.
  */
 export function createRunContext(args: {
   strapi: Core.Strapi;
   runId: number;
+  /** the worker whose chunk claims this context makes */
+  workerId: string;
   uid: string;
   locale: string | null;
   user: RunUser;
@@ -47,7 +50,7 @@ export function createRunContext(args: {
   shouldStop: () => Promise<'cancel' | 'pause' | 'lost' | null>;
   output: OutputSink | null;
 }) {
-  const { strapi, runId, uid, locale, user, params, count, scope, signal, output } = args;
+  const { strapi, runId, workerId, uid, locale, user, params, count, scope, signal, output } = args;
   const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
   const service = (name: string) => strapi.plugin('bulk-actions').service(name);
   const messages: string[] = [];
@@ -63,19 +66,25 @@ export function createRunContext(args: {
   };
 
   /**
-   * The one primitive: each pending chunk in order. `transactional`: the chunk's work, its output and
-   * its completion commit together (query mode, eachChunk). Otherwise (documents mode) each entry
-   * commits with its own outcome and the chunk completes afterwards.
+   * The one primitive: claim a chunk, work it, complete it, until none is left to claim.
+   * `transactional`: the chunk's work, its output and its completion commit together (query mode,
+   * eachChunk). Otherwise (documents mode) each entry commits with its own outcome and the chunk
+   * completes afterwards. Cancel and shutdown are checked between chunks.
    */
   const walk = async (work: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
     passes += 1;
     if (passes > 1) throw new Error('A handler makes one pass over the selection (updateAll, eachDocument or eachChunk)');
     const chunks = service('chunks');
-    for (let row: ChunkRow | null = await chunks.nextPending(runId); row; row = await chunks.nextPending(runId, row.position)) {
+    const seen = new Set<number>();
+    for (;;) {
       await yieldToEventLoop();
       const stop = await args.shouldStop();
       if (stop === 'pause' || stop === 'lost') throw new RunPaused(stop === 'lost');
       if (stop === 'cancel' || signal.aborted) throw new RunCancelled();
+      const row: ChunkRow | null = await chunks.claim(runId, workerId);
+      // a chunk we could not complete comes back to us: leave it (the run is settled or taken over)
+      if (!row || seen.has(row.id)) return;
+      seen.add(row.id);
       const chunkRow: ChunkRow = row;
       const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
       const run = async (trx?: any) => {
@@ -87,9 +96,9 @@ export function createRunContext(args: {
         }
       };
       if (!transactional) await run();
-      await chunks.process(runId, chunkRow, async (trx: any) => {
+      await chunks.process(runId, chunkRow, workerId, async (trx: any) => {
         if (transactional) await run(trx);
-        return { outcomes, outputOffset: output ? output.offset : null };
+        return outcomes;
       });
     }
   };
@@ -113,7 +122,7 @@ export function createRunContext(args: {
 
     async writeHeader(text: string) {
       if (!output) throw new Error('writeHeader() needs an action declared with `output`');
-      if (output.offset === 0) await output.write(text);
+      await output.header(text);
     },
 
     async updateAll(data) {
@@ -156,8 +165,8 @@ export function createRunContext(args: {
         const ids = row.documentIds.filter((id) => !outcomes[id]);
         const buffer: string[] = [];
         if (ids.length) await fn(ids, tools(trx, buffer));
-        // the chunk's text reaches the output just before the chunk commits with the new offset
-        if (buffer.length && output) await output.write(buffer.join(''));
+        // the chunk's text reaches the output in the transaction that completes the chunk
+        if (buffer.length && output) await output.chunk(row.position, buffer.join(''), trx);
       }, true);
     },
 
@@ -185,20 +194,29 @@ export function createRunContext(args: {
           outcomes[id] = { skipped: 'not-found' }; // deleted since the selection was frozen
           return false;
         });
+        let lost = false;
         const worker = async () => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          for (let id = queue.shift(); id !== undefined && !lost; id = queue.shift()) {
             if (signal.aborted) return;
             await yieldToEventLoop();
             try {
-              // the document's changes and its outcome commit together: a restart never repeats it
+              // the document's changes and its outcome commit together: a restart never repeats it,
+              // and neither does a worker that took the chunk over (saveOutcomes checks the claim)
               await strapi.db.transaction(async ({ trx }) => {
                 await fn(byId.get(id) as any);
                 outcomes[id] = outcomes[id] ?? { done: true };
-                await chunks.saveOutcomes(row.id, outcomes, trx);
+                await chunks.saveOutcomes(row.id, workerId, outcomes, trx);
               });
             } catch (error) {
+              if (error instanceof ChunkLost) {
+                lost = true; // the chunk is someone else's now: its completion below applies nothing
+                return;
+              }
               outcomes[id] = { failed: (error as Error)?.message || String(error) };
-              await chunks.saveOutcomes(row.id, outcomes);
+              await chunks.saveOutcomes(row.id, workerId, outcomes).catch((saveError: Error) => {
+                if (!(saveError instanceof ChunkLost)) throw saveError;
+                lost = true;
+              });
             }
           }
         };

@@ -43,7 +43,8 @@ export const toRun = (row: any): Run => ({
   finishedAt: toIso(row.finishedAt),
   durationMs: row.durationMs ?? null,
   idempotencyKey: row.idempotencyKey ?? null,
-  download: row.outputPath ? { name: row.outputName ?? `run-${row.id}`, contentType: row.outputType ?? 'application/octet-stream' } : null,
+  // a file lives in the database (outputs); a path is a file an older version wrote to a local disk
+  download: row.outputName && !row.outputPath ? { name: row.outputName ?? `run-${row.id}`, contentType: row.outputType ?? 'application/octet-stream' } : null,
 });
 
 export interface RunStart {
@@ -66,6 +67,9 @@ export interface JobState {
   params: Record<string, unknown> | null;
   selection: Selection;
   selectionSkipped: Record<string, number>;
+  /** the file's name once a queued run started its file in the database */
+  outputName: string | null;
+  /** set only by older versions, which wrote the file to the local disk of one instance */
   outputPath: string | null;
   cancelRequested: boolean;
 }
@@ -119,35 +123,23 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async jobState(id: number): Promise<JobState> {
-      const row = await query().findOne({ where: { id }, select: ['request', 'outputPath', 'cancelRequested'] });
+      const row = await query().findOne({ where: { id }, select: ['request', 'outputName', 'outputPath', 'cancelRequested'] });
       return {
         params: row?.request?.params ?? null,
         selection: row?.request?.selection ?? { documentIds: [] },
         selectionSkipped: row?.request?.selectionSkipped ?? {},
+        outputName: row?.outputName ?? null,
         outputPath: row?.outputPath ?? null,
         cancelRequested: Boolean(row?.cancelRequested),
       };
     },
 
-    async setOutput(id: number, outputPath: string, output: ActionOutput) {
+    /** Names the run's file (kept in the database, see outputs); the first worker to start it sets it. */
+    async setOutput(id: number, output: ActionOutput) {
       const row = await query().findOne({ where: { id }, select: ['contentType'] });
       const model = strapi.contentTypes[row.contentType as keyof typeof strapi.contentTypes] as any;
       const outputName = outputFileName(model, output.extension);
-      await query().update({ where: { id }, data: { outputPath, outputName, outputType: output.contentType } });
-    },
-
-    /** Checked between chunks: was the run cancelled, and does this worker still hold it? */
-    async control(id: number): Promise<{ cancelRequested: boolean; claimedBy: string | null }> {
-      const row = await query().findOne({ where: { id }, select: ['cancelRequested', 'claimedBy'] });
-      return { cancelRequested: Boolean(row?.cancelRequested), claimedBy: row?.claimedBy ?? null };
-    },
-
-    /** The heartbeat of a run this worker holds. */
-    async beat(id: number, workerId: string) {
-      const { tableName, attributes } = strapi.db.metadata.get(RUN_UID) as any;
-      await strapi.db.connection(tableName)
-        .where({ id, [attributes.claimedBy.columnName ?? 'claimedBy']: workerId })
-        .update({ [attributes.heartbeat.columnName ?? 'heartbeat']: Date.now() });
+      await query().updateMany({ where: { id, outputName: { $null: true } }, data: { outputName, outputType: output.contentType } });
     },
 
     /**
@@ -163,14 +155,22 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { run: await this.findOne(id), cancelledNow };
     },
 
-    /** Final status, once: returns null when another worker or request settled the run first. */
-    async settle(id: number, status: RunStatus, message: string): Promise<Run | null> {
+    /**
+     * Final status, once: returns null when another worker or request settled the run first. `decide`
+     * gets the run's counts as they stand under the run row's lock (PostgreSQL): no chunk can be
+     * counted between that read and the final status (chunks.process refuses a settled run).
+     */
+    async settle(id: number, decide: (counts: Run) => { status: RunStatus; message: string }): Promise<Run | null> {
       return strapi.db.transaction(async ({ trx }) => {
         const table = strapi.db.metadata.get(RUN_UID).tableName;
         const columns = strapi.db.metadata.get(RUN_UID).attributes as Record<string, any>;
         const col = (name: string) => columns[name].columnName ?? name;
-        const current = await query().findOne({ where: { id }, select: ['status', 'startedAt', 'request'] });
-        if (!current || (FINISHED.includes(current.status) && current.status !== 'cancelled')) return null;
+        const lock = trx(table).where({ id }).first('id');
+        await (strapi.db.dialect.client === 'postgres' ? lock.forUpdate() : lock);
+        const current = await query().findOne({ where: { id }, select: ['status', 'startedAt', 'request', 'finishedAt'] });
+        if (!current || current.finishedAt || (FINISHED.includes(current.status) && current.status !== 'cancelled')) return null;
+        const counts = await this.findOne(id);
+        const { status, message } = decide(counts!);
         const finishedAt = new Date();
         // the status check in the WHERE makes "first to settle" atomic across processes
         const changed = await trx(table)
@@ -195,11 +195,6 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async findOne(id: number): Promise<Run | null> {
       const row = await query().findOne({ where: { id }, select: RUN_FIELDS });
       return row ? toRun(row) : null;
-    },
-
-    async outputFile(id: number): Promise<string | null> {
-      const row = await query().findOne({ where: { id }, select: ['outputPath'] });
-      return row?.outputPath ?? null;
     },
 
     async findByIdempotencyKey(userId: number, idempotencyKey: string): Promise<Run | null> {
