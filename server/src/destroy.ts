@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from './contracts';
+import { getService } from './utils/services';
 
 /** Stops the worker loop; a job in hand pauses at its next chunk and is released to other instances. */
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.plugin(PLUGIN_ID).service('jobs').stop();
+  await getService(strapi, 'jobs').stop();
 };
 
 export default destroy;

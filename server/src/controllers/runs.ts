@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { PLUGIN_ID, type ListRunsResponse, type Run, type RunResponse } from '../contracts';
+import type { ListRunsResponse, Run, RunResponse } from '../contracts';
 import { listRunsQuerySchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
 import { sendStarted } from '../utils/respond';
@@ -58,7 +58,7 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       ctx.set('Content-Disposition', `attachment; filename="${run.download.name.replace(/"/g, '')}"`);
       ctx.type = run.download.contentType;
-      ctx.body = strapi.plugin(PLUGIN_ID).service('outputs').stream(run.id);
+      ctx.body = getService(strapi, 'outputs').stream(run.id);
     },
 
     /** The run's failures as CSV (documentId, reason), for the editor to fix or retry. */

@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, type Run, type RunStatus } from '../contracts';
-import type { BulkActionDefinition } from '../types';
 import type { OutputSink } from './outputs';
-import type { JobState } from './runs';
 import type { PluginConfig } from '../config';
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
+import { getService } from '../utils/services';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -35,8 +34,14 @@ export const summarize = (succeeded: number, skipped: Record<string, number>, fa
  * same code, so a run that outlives its process is resumed by the workers.
  */
 const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = (name: string) => strapi.plugin(PLUGIN_ID).service(name);
   const jobsConfig = () => strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs'];
+
+  /** The run as it stands; a worker only works runs that exist, so a missing row is a bug to report. */
+  const currentRun = async (runId: number): Promise<Run> => {
+    const run = await getService(strapi, 'runs').findOne(runId);
+    if (!run) throw new Error(`bulk-actions: run ${runId} no longer exists`);
+    return run;
+  };
 
   return {
     /**
@@ -45,8 +50,8 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
      * database. Returns the run as it stands (finished unless other workers still hold chunks).
      */
     async execute(runId: number, { output: inlineOutput, shared = false }: { output?: OutputSink; shared?: boolean } = {}): Promise<Run> {
-      const { workerId } = service('jobs');
-      const { queue } = service('chunks');
+      const { workerId } = getService(strapi, 'jobs');
+      const { queue } = getService(strapi, 'chunks');
       // the run (inline) and the chunks this worker claims beat; a claim without a heartbeat is taken over
       const heartbeat = setInterval(() => void queue.beat(runId, workerId).catch(() => undefined), Math.max(250, jobsConfig().staleAfterMs / 3));
       try {
@@ -57,10 +62,10 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async executeClaimed(runId: number, workerId: string, { inlineOutput, shared }: { inlineOutput?: OutputSink; shared: boolean }): Promise<Run> {
-      const chunks = service('chunks');
-      const run: Run = await service('runs').findOne(runId);
-      const job: JobState = await service('runs').jobState(runId);
-      const definition: BulkActionDefinition | undefined = service('actions').get(run.contentType, run.action);
+      const chunks = getService(strapi, 'chunks');
+      const run = await currentRun(runId);
+      const job = await getService(strapi, 'runs').jobState(runId);
+      const definition = getService(strapi, 'actions').get(run.contentType, run.action);
       if (!definition) {
         return this.settle(run, { error: new Error(`The action "${run.action}" is no longer available for ${run.contentType}`) });
       }
@@ -75,8 +80,8 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           await this.closeRemainingChunks(runId, workerId, error);
           return this.settle(run, { error, status: 'failed' });
         }
-        if (job.outputName === null) await service('runs').setOutput(runId, definition.output);
-        output = service('outputs').sink(runId);
+        if (job.outputName === null) await getService(strapi, 'runs').setOutput(runId, definition.output);
+        output = getService(strapi, 'outputs').sink(runId);
       }
 
       const controller = new AbortController();
@@ -89,10 +94,10 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         user: { id: run.userId ?? 0, displayName: run.userName ?? '' },
         params: job.params ?? {},
         count: run.total - run.skipped,
-        scope: service('selection').rowScope(run.contentType, run.locale),
+        scope: getService(strapi, 'selection').rowScope(run.contentType, run.locale),
         signal: controller.signal,
         shouldStop: async () => {
-          if (service('jobs').isStopping()) return 'pause';
+          if (getService(strapi, 'jobs').isStopping()) return 'pause';
           const control = await chunks.queue.control(runId);
           if (control.cancelRequested) {
             controller.abort(); // handlers watching run.signal stop too
@@ -148,7 +153,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** This worker stops without settling; an inline download it was streaming is cut, never passed off as complete. */
     async leave(runId: number, inlineOutput?: OutputSink): Promise<Run> {
       inlineOutput?.fail(new Error('The run was taken over by another worker'));
-      return service('runs').findOne(runId);
+      return currentRun(runId);
     },
 
     /**
@@ -156,7 +161,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
      * error when it threw.
      */
     async closeRemainingChunks(runId: number, workerId: string, error?: Error) {
-      const chunks = service('chunks');
+      const chunks = getService(strapi, 'chunks');
       const seen = new Set<number>();
       for (let row = await chunks.claim(runId, workerId); row && !seen.has(row.id); row = await chunks.claim(runId, workerId)) {
         seen.add(row.id);
@@ -171,8 +176,8 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       run: Run,
       { error, cancelled = false, messages = [], status: forced }: { error?: Error; cancelled?: boolean; messages?: string[]; status?: RunStatus }
     ) {
-      const job: JobState = await service('runs').jobState(run.id);
-      const finished: Run | null = await service('runs').settle(run.id, (counts: Run) => {
+      const job = await getService(strapi, 'runs').jobState(run.id);
+      const finished = await getService(strapi, 'runs').settle(run.id, (counts: Run) => {
         const status = forced ?? (cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped, counts.failed, Boolean(error)));
         const message = [
           error ? `Error: ${error.message}` : null,
@@ -184,8 +189,8 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           .join('\n');
         return { status, message };
       });
-      if (!finished) return service('runs').findOne(run.id); // settled elsewhere
-      await service('signals').emit({
+      if (!finished) return currentRun(run.id); // settled elsewhere
+      await getService(strapi, 'signals').emit({
         event: 'end',
         action: finished.action,
         contentType: finished.contentType,

@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../contracts';
 import type { PluginConfig } from '../config';
+import { getService } from '../utils/services';
 
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 
@@ -15,8 +16,7 @@ const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs'];
-  const service = (name: string) => strapi.plugin(PLUGIN_ID).service(name);
-  const queue = () => service('chunks').queue;
+  const queue = () => getService(strapi, 'chunks').queue;
   const staleBefore = () => Date.now() - config().staleAfterMs;
 
   let timer: NodeJS.Timeout | null = null;
@@ -33,7 +33,7 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
       tried.push(runId);
       if (!(await queue().joinRun(runId, staleBefore()))) continue;
       try {
-        await service('executor').execute(runId, { shared: true });
+        await getService(strapi, 'executor').execute(runId, { shared: true });
       } catch (error) {
         strapi.log.error(`bulk-actions: job ${runId} stopped: ${(error as Error).message}`);
       }
@@ -43,7 +43,7 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const cleanupExports = async () => {
     if (Date.now() - lastCleanup < CLEANUP_EVERY_MS) return;
     lastCleanup = Date.now();
-    await service('outputs').purgeExpired(config().exportRetentionHours);
+    await getService(strapi, 'outputs').purgeExpired(config().exportRetentionHours);
   };
 
   const tick = () => {

@@ -4,6 +4,7 @@ import { once } from 'events';
 import type { Core } from '@strapi/strapi';
 import { RUN_UID } from '../content-types';
 import { HEADER_POSITION, type Knex } from './queue';
+import { getService } from '../utils/services';
 
 /** Where a run's file goes: the HTTP response (inline exports) or the database (queued exports). */
 export interface OutputSink {
@@ -56,7 +57,7 @@ export const outputFileName = (model: { info?: { pluralName?: string } } | undef
  * serves it, and it is exactly-once by construction.
  */
 const createOutputsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const queue = () => strapi.plugin('bulk-actions').service('chunks').queue;
+  const queue = () => getService(strapi, 'chunks').queue;
 
   return {
     /** The sink a queued run writes its file through. */

@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { ChunkTools, RunContext, RunUser } from '../types';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
+import { getService } from '../utils/services';
+import { getModel } from '../utils/models';
 
 /**
  * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:
@@ -51,8 +53,7 @@ export function createRunContext(args: {
   output: OutputSink | null;
 }) {
   const { strapi, runId, workerId, uid, locale, user, params, count, scope, signal, output } = args;
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
-  const service = (name: string) => strapi.plugin('bulk-actions').service(name);
+  const model = getModel(strapi, uid);
   const messages: string[] = [];
   /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
   let current: { row: ChunkRow; outcomes: Outcomes } | null = null;
@@ -74,7 +75,7 @@ export function createRunContext(args: {
   const walk = async (work: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
     passes += 1;
     if (passes > 1) throw new Error('A handler makes one pass over the selection (updateAll, eachDocument or eachChunk)');
-    const chunks = service('chunks');
+    const chunks = getService(strapi, 'chunks');
     const seen = new Set<number>();
     for (;;) {
       await yieldToEventLoop();
@@ -136,11 +137,11 @@ export function createRunContext(args: {
       const perLocale: Record<string, unknown> = {};
       const shared: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(data)) {
-        const isShared = localized && !service('forms').isLocalizedAttribute(uid, model.attributes[name]);
+        const isShared = localized && !getService(strapi, 'forms').isLocalizedAttribute(uid, model.attributes[name]);
         (isShared ? shared : perLocale)[name] = value;
       }
       const draftsOfEveryLocale = model.options?.draftAndPublish ? { publishedAt: { $null: true } } : {};
-      const and = service('selection').and;
+      const and = getService(strapi, 'selection').and;
       let changed = 0;
 
       await walk(async (row, outcomes) => {
@@ -173,7 +174,7 @@ export function createRunContext(args: {
     async eachDocument(fn, options = {}) {
       const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, 16));
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
-      const chunks = service('chunks');
+      const chunks = getService(strapi, 'chunks');
 
       await walk(async (row, outcomes) => {
         // entries with an outcome were processed before a restart: never twice

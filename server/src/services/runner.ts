@@ -293,7 +293,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (definition.output) {
         // inline exports stream: the response starts while the chunks are read
         const { sink, stream } = createStreamSink();
-        const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+        const model = getModel(strapi, uid);
         const completion = getService(strapi, 'executor')
           .execute(run.id, { output: sink })
           .catch((error: Error) => strapi.log.error(`bulk-actions: export run ${run.id} failed: ${error.message}`));

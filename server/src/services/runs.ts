@@ -3,6 +3,8 @@ import type { ListRunsQuery, Run, RunStatus, Selection } from '../contracts';
 import { RUN_UID } from '../content-types';
 import type { ActionOutput } from '../types';
 import { outputFileName } from './outputs';
+import { getService } from '../utils/services';
+import { findModel } from '../utils/models';
 
 /** At most this many failures are kept per run row. */
 export const MAX_FAILURES = 1000;
@@ -117,7 +119,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
             cancelRequested: false,
           },
         });
-        await strapi.plugin('bulk-actions').service('chunks').freeze(row.id, permittedIds, chunkSize);
+        await getService(strapi, 'chunks').freeze(row.id, permittedIds, chunkSize);
         return toRun(row);
       });
     },
@@ -137,7 +139,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Names the run's file (kept in the database, see outputs); the first worker to start it sets it. */
     async setOutput(id: number, output: ActionOutput) {
       const row = await query().findOne({ where: { id }, select: ['contentType'] });
-      const model = strapi.contentTypes[row.contentType as keyof typeof strapi.contentTypes] as any;
+      const model = findModel(strapi, row.contentType);
       const outputName = outputFileName(model, output.extension);
       await query().updateMany({ where: { id, outputName: { $null: true } }, data: { outputName, outputType: output.contentType } });
     },
