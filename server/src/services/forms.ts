@@ -2,7 +2,7 @@ import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { forbidden } from '../errors';
 import { isRealDate, isRealDateTime, isRealTime } from '../utils/dates';
-import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute } from '../utils/models';
+import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../utils/models';
 import { z } from 'zod';
 import type { AttributeOption, FormField, FormFieldDefinition } from '../contracts';
 import type { BulkActionDefinition } from '../types';
@@ -19,16 +19,7 @@ const SYSTEM_ATTRIBUTES = ['id', 'documentId', 'createdAt', 'updatedAt', 'publis
 
 
 /** Turns a form-field definition or an attribute into a zod schema (absent → default or undefined). Exported for its unit tests. */
-export const valueSchema = (spec: {
-  type: string;
-  required?: boolean;
-  enum?: string[];
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  regex?: string;
-}): z.ZodTypeAny => {
+export const valueSchema = (spec: { type: string } & ValueConstraints): z.ZodTypeAny => {
   let schema: z.ZodTypeAny;
   switch (spec.type) {
     case 'string':

@@ -6,18 +6,22 @@ import type { Core, Schema } from '@strapi/strapi';
  * lookup that admits it may not exist.
  */
 
-/** An attribute as the plugin reads it (the union of Strapi's attribute shapes is not indexable by key). */
-export type ModelAttribute = Schema.Attribute.AnyAttribute & {
-  private?: boolean;
-  unique?: boolean;
+/** The rules a value of an attribute (or of a form field) must follow. */
+export interface ValueConstraints {
   required?: boolean;
-  writable?: boolean;
   enum?: string[];
   min?: number;
   max?: number;
   minLength?: number;
   maxLength?: number;
   regex?: string;
+}
+
+/** An attribute as the plugin reads it (the union of Strapi's attribute shapes is not indexable by key). */
+export type ModelAttribute = Schema.Attribute.AnyAttribute & ValueConstraints & {
+  private?: boolean;
+  unique?: boolean;
+  writable?: boolean;
   target?: string;
   relation?: string;
   pluginOptions?: { i18n?: { localized?: boolean } };
