@@ -89,6 +89,7 @@ describe('hostile inputs are refused and change nothing', () => {
     { name: 'not a boolean', as: 'editor', method: 'post', url: preview, body: query({ featured: { $eq: 'perhaps' } }), status: 400, message: filterError('featured.$eq', 'must be true or false') },
     { name: '$in given one value', as: 'editor', method: 'post', url: preview, body: query({ title: { $in: 'x' } }), status: 400, message: filterError('title.$in', 'must be a list of values') },
     { name: '$between of three', as: 'editor', method: 'post', url: preview, body: query({ views: { $between: [1, 2, 3] } }), status: 400, message: filterError('views.$between', 'must be a list of 2 values') },
+    { name: 'an empty condition inside $or', as: 'editor', method: 'post', url: preview, body: query({ $or: [{ title: { $eq: 'no such title' } }, {}] }), status: 400, message: filterError('$or.1', 'must not be an empty condition') },
     { name: '$and given an object', as: 'editor', method: 'post', url: preview, body: query({ $and: { title: 'x' } }), status: 400, message: filterError('$and', '$and must be a list of conditions') },
     { name: 'filters given a list', as: 'editor', method: 'post', url: preview, body: query([{ title: 'x' }]), status: 400, message: 'body.selection.query.filters: Expected object, received array' },
     // filters: size and shape are bounded before any query

@@ -43,6 +43,7 @@ const outcome = (filters: unknown, limits = DEFAULT_FILTER_LIMITS) => {
 
 describe('filter validation: what the Content Manager list sends passes', () => {
   it.each([
+    [{}],
     [{ title: 'x' }],
     [{ title: { $eq: 'x' } }],
     [{ title: { $eq: null } }],
@@ -127,6 +128,11 @@ describe('filter validation: anything else is refused with its path', () => {
     [{ views: { $between: [1, 2, 3] } }, 'views.$between: must be a list of 2 values'],
     [{ title: { $in: [{ $ne: null }] } }, 'title.$in.0: must be a single value (text, number or boolean)'],
     [{ $and: { title: 'x' } }, '$and: $and must be a list of conditions'],
+    [{ $or: [{ title: 'x' }, {}] }, '$or.1: must not be an empty condition'],
+    [{ $and: [] }, '$and: $and must not be an empty list'],
+    [{ $not: {} }, '$not: must not be an empty condition'],
+    [{ category: {} }, 'category: must not be an empty condition'],
+    [{ seo: {} }, 'seo: must not be an empty condition'],
     [{ $or: ['x'] }, '$or.0: must be an object of fields and operators'],
     [{ $not: 'x' }, '$not: must be an object of fields and operators'],
     [{ category: { $eq: 1, name: 'x' } }, 'category: a relation takes one operator on its id, or filters on its fields, not both'],

@@ -212,6 +212,8 @@ export function validateFilters(
     if (!isPlainObject(where)) fail(path, 'must be an object of fields and operators');
     const clause = where as Record<string, unknown>;
     const keys = Object.keys(clause);
+    // an empty condition says nothing (`$not: {}` matches every row); the Content Manager refuses it too
+    if (keys.length === 0 && path.length > 0) fail(path, 'must not be an empty condition');
     count(path, keys.length);
     const schema = getSchema(modelUid);
     if (!schema) fail(path, 'refers to a model that does not exist');
@@ -222,6 +224,7 @@ export function validateFilters(
       if (GROUP.has(key)) {
         if (!Array.isArray(value)) fail(at, `${key} must be a list of conditions`);
         const terms = value as unknown[];
+        if (terms.length === 0) fail(at, `${key} must not be an empty list`);
         if (terms.length > limits.maxTerms) fail(at, `${key} must hold at most ${limits.maxTerms} conditions (limit filters.maxTerms)`);
         count(at, terms.length);
         terms.forEach((term, i) => whereClause([...at, String(i)], modelUid, term, depth + 1, hops));
