@@ -98,18 +98,13 @@ describe('runs: one visibility rule', () => {
     }
   });
 
-  it('refuses at the database a second run row with the same user and key', async () => {
+  it('keeps (user, idempotencyKey) unique in the database', async () => {
     const name = 'bulk_actions_runs_user_idempotency_uq';
-    const definition =
+    const definition: string | undefined =
       app.database.client === 'postgres'
         ? (await app.knex().raw('SELECT indexdef AS sql FROM pg_indexes WHERE indexname = ?', [name])).rows[0]?.sql
         : (await app.knex().raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [name]))[0]?.sql;
-    expect(definition).toMatch(/CREATE UNIQUE INDEX/i);
-    const ids = (await draftIdsCreatedBy(app, app.seeded.users.editor.id)).slice(0, 1);
-    const made = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: { documentIds: ids }, idempotencyKey: 'db-unique' });
-    expect(made.status).toBe(200);
-    const [run] = await app.knex()('bulk_actions_runs').where({ idempotency_key: 'db-unique' });
-    const { id: _id, document_id: _doc, ...copy } = run;
-    await expect(app.knex()('bulk_actions_runs').insert({ ...copy, document_id: 'copy' })).rejects.toThrow(/unique|UNIQUE/);
+    expect(definition).toMatch(/^CREATE UNIQUE INDEX/i);
+    expect(definition?.replace(/["`\s]/g, '')).toMatch(/\(user_id,idempotency_key\)/);
   });
 });
