@@ -152,7 +152,12 @@ describe('several instances on one PostgreSQL database', () => {
 
   it('works one large documents-mode run with the workers of both instances, every entry changed exactly once', async () => {
     const started = Date.now();
-    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views-documents', 'run')).send({ selection: { query: { filters: { title: { $startsWith: 'Docs ' } } } } });
+    // 10 ms a document: one worker alone would need 10 s, so the other instance's worker (polling every
+    // 100 ms) always joins, however fast the machine
+    const res = await app
+      .as('editor')
+      .post(actionUrl(ARTICLE, 'bump-views-documents', 'run'))
+      .send({ selection: { query: { filters: { title: { $startsWith: 'Docs ' } } } }, params: { delayMs: 10 } });
     expect(res.status).toBe(202);
     const runId = res.body.data.run.id;
     const [final] = (await followRun(() => app.as('editor'), runId, undefined, { intervalMs: 250, timeoutMs: 300_000 })).slice(-1);
