@@ -12,6 +12,7 @@
 import type { Core } from '@strapi/strapi';
 import { RUN_CHUNK_UID, RUN_OUTPUT_PART_UID, RUN_UID } from '../content-types';
 import type { RunFailure } from '../contracts';
+import { columnName } from '../utils/models';
 
 export type Knex = Core.Strapi['db']['connection'];
 
@@ -47,8 +48,7 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
   const knex = () => strapi.db.connection;
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
   const table = (uid: string) => strapi.db.metadata.get(uid as any).tableName;
-  const column = (uid: string, attribute: string): string =>
-    (strapi.db.metadata.get(uid as any).attributes[attribute] as any).columnName ?? attribute;
+  const column = (uid: string, attribute: string) => columnName(strapi, uid, attribute);
   const runs = () => table(RUN_UID);
   const chunks = () => table(RUN_CHUNK_UID);
   const parts = () => table(RUN_OUTPUT_PART_UID);

@@ -22,7 +22,6 @@ type Where = Record<string, unknown>;
  * on the content type, when it still exists). Anyone else is told the run does not exist.
  */
 const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
-
   /** The permission words a reader who is not the owner needs, for one (content type, action) pair. */
   const wordsFor = (contentType: string, action: string): string[] => {
     const definition = getService(strapi, 'actions').get(contentType, action);

@@ -4,7 +4,7 @@ import { RUN_UID } from '../content-types';
 import type { ActionOutput } from '../types';
 import { outputFileName } from './outputs';
 import { getService } from '../utils/services';
-import { findModel } from '../utils/models';
+import { columnName, findModel } from '../utils/models';
 
 /** At most this many failures are kept per run row. */
 export const MAX_FAILURES = 1000;
@@ -165,8 +165,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async settle(id: number, decide: (counts: Run) => { status: RunStatus; message: string }): Promise<Run | null> {
       return strapi.db.transaction(async ({ trx }) => {
         const table = strapi.db.metadata.get(RUN_UID).tableName;
-        const columns = strapi.db.metadata.get(RUN_UID).attributes as Record<string, any>;
-        const col = (name: string) => columns[name].columnName ?? name;
+        const col = (name: string) => columnName(strapi, RUN_UID, name);
         const lock = trx(table).where({ id }).first('id');
         await (strapi.db.dialect.client === 'postgres' ? lock.forUpdate() : lock);
         const current = await query().findOne({ where: { id }, select: ['status', 'startedAt', 'request', 'finishedAt'] });

@@ -36,6 +36,12 @@ const withoutCreatorTerms = (where: Where): Where => {
 
 type ListStatus = (typeof LIST_STATUSES)[keyof typeof LIST_STATUSES];
 
+/** A 400 about one place of the request's filters, in the format every other body error uses. */
+const filterError = (filterPath: string[], message: string) => {
+  const path = ['body', 'selection', 'query', 'filters', ...filterPath];
+  return new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
+};
+
 /** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 export const ID_CHUNK = 1000;
 
@@ -68,7 +74,6 @@ export interface ResolvedSelection {
  */
 const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
   const permissions = () => getService(strapi, 'permissions');
-
 
   /** The rows of each document a run acts on: the draft (or published) row of one locale. */
   const rowScope = (uid: string, locale: string | null, status: 'draft' | 'published' = 'draft'): Where => {
@@ -117,10 +122,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       validateFilters(filters, uid, getSchema, limits, { creatorFields: ability.can('admin::users.read') });
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
-      const path = ['body', 'selection', 'query', 'filters', ...error.path];
-      throw new errors.ValidationError(`${path.join('.')}: ${error.message}`, {
-        errors: [{ path, message: error.message, name: 'ValidationError' }],
-      });
+      throw filterError(error.path, error.message);
     }
   };
 
@@ -138,9 +140,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!term || typeof term !== 'object' || !Object.hasOwn(term, '__status')) return rest.push(term);
       const value = (term as { __status?: { $eq?: unknown } }).__status?.$eq;
       if (typeof value !== 'string' || !Object.hasOwn(LIST_STATUSES, value)) {
-        const path = ['body', 'selection', 'query', 'filters', '$and', String(i), '__status', '$eq'];
-        const message = `must be one of ${Object.keys(LIST_STATUSES).join(', ')}`;
-        throw new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
+        throw filterError(['$and', String(i), '__status', '$eq'], `must be one of ${Object.keys(LIST_STATUSES).join(', ')}`);
       }
       publication = LIST_STATUSES[value as keyof typeof LIST_STATUSES];
     });
@@ -161,7 +161,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       locale: string | null;
     }): Promise<ResolvedSelection> {
       const { ability, uid, definition, selection, locale } = args;
-      const permitted = permissions().actionWhere(ability, uid, definition) as Where | null;
+      const permitted = permissions().actionWhere(ability, uid, definition);
       const skipped: Record<string, number> = {};
       const addSkipped = (ids: string[], reason: string) => {
         if (ids.length) skipped[reason] = (skipped[reason] ?? 0) + ids.length;
@@ -195,7 +195,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
           : null
       );
       const filtersWhere = filters ? strapi.get('query-params').transform(uid, { filters }).where : undefined;
-      const readable = permissions().readWhere(ability, uid) as Where | null;
+      const readable = permissions().readWhere(ability, uid);
       const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q);
       // `permitted` includes the read conditions: when it adds nothing to them (e.g. no conditions at
       // all), the permitted entries are the matching ones, and a second scan of the table is not needed
