@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { valueSchema } from '../../server/src/services/forms';
+import { valueSchema } from '../../server/src/services/registry/forms';
 import { parseOrThrow } from '../../server/src/utils/validate';
 import { listRunsQuerySchema, previewRequestSchema, runIdParamSchema, runRequestSchema, settingsSchema } from '../../server/src/validation';
 

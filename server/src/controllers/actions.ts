@@ -6,7 +6,7 @@ import {
   type ListActionsResponse,
   type PreviewResponse,
 } from '../contracts';
-import { RunInterruptedError } from '../services/runner';
+import { RunInterruptedError } from '../services/runs/runner';
 import { previewRequestSchema, runRequestSchema } from '../validation';
 import { sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';

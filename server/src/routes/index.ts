@@ -1,4 +1,4 @@
-import { PLUGIN_PERMISSIONS } from '../services/permissions';
+import { PLUGIN_PERMISSIONS } from '../constants';
 
 /**
  * Admin routes (mounted under /bulk-actions). Every route needs an authenticated admin and an RBAC

@@ -1,17 +1,17 @@
-import actions from './actions';
-import chunks from './chunks';
-import contentTypes from './content-types';
-import executor from './executor';
-import forms from './forms';
-import jobs from './jobs';
-import outputs from './outputs';
-import permissions from './permissions';
-import runAccess from './run-access';
-import runner from './runner';
-import runs from './runs';
-import selection from './selection';
-import settings from './settings';
-import signals from './signals';
+import actions from './registry/actions';
+import chunks from './runs/chunks';
+import contentTypes from './access/content-types';
+import executor from './runs/executor';
+import forms from './registry/forms';
+import jobs from './runs/jobs';
+import outputs from './runs/outputs';
+import permissions from './access/permissions';
+import runAccess from './access/run-access';
+import runner from './runs/runner';
+import runs from './runs/runs';
+import selection from './access/selection';
+import settings from './settings/settings';
+import signals from './runs/signals';
 
 export default {
   actions,

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { RunResponse } from '../contracts';
-import { RunInterruptedError, type RunStarted } from '../services/runner';
+import { RunInterruptedError, type RunStarted } from '../services/runs/runner';
 
 /** A signal stopped the run: 409 in Strapi's error format, with the run row. */
 export const sendInterrupted = (ctx: Context, error: RunInterruptedError) => {

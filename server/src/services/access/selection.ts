@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { buildPublicationFilterWhere, errors } from '@strapi/utils';
-import type { PluginConfig } from '../config';
-import { CREATOR_FIELDS, FilterError, validateFilters, type GetSchema } from '../utils/filters';
-import { SKIP_REASONS, type Selection } from '../contracts';
-import type { BulkActionDefinition } from '../types';
+import type { PluginConfig } from '../../config';
+import { CREATOR_FIELDS, FilterError, validateFilters, type GetSchema } from '../../utils/filters';
+import { SKIP_REASONS, type Selection } from '../../contracts';
+import type { BulkActionDefinition } from '../../types';
 import type { UserAbility } from './permissions';
-import { getService } from '../utils/services';
-import { getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
+import { getService } from '../../utils/services';
+import { chunk } from '../../utils/arrays';
+import { ID_CHUNK } from '../../constants';
+import { getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
 
 type Where = Record<string, unknown>;
 
@@ -42,18 +44,10 @@ const filterError = (filterPath: string[], message: string) => {
   return new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError' }] });
 };
 
-/** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
-export const ID_CHUNK = 1000;
 
 const isEmpty = (where: Where) => Object.keys(where).length === 0;
 /** Two where clauses built by the same transform from the same conditions serialise identically. */
 const sameWhere = (a: Where, b: Where) => JSON.stringify(a) === JSON.stringify(b);
-
-export const chunk = <T>(items: T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
 
 /** The selection as it stands when resolved: what was asked, what may be acted on, and why not the rest. */
 export interface ResolvedSelection {

@@ -1,9 +1,9 @@
 import os from 'os';
 import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../contracts';
-import type { PluginConfig } from '../config';
-import { getService } from '../utils/services';
+import { PLUGIN_ID } from '../../contracts';
+import type { PluginConfig } from '../../config';
+import { getService } from '../../utils/services';
 
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 

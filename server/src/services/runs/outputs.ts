@@ -2,9 +2,9 @@ import fs from 'fs';
 import { PassThrough, Readable } from 'stream';
 import { once } from 'events';
 import type { Core } from '@strapi/strapi';
-import { RUN_UID } from '../content-types';
+import { RUN_UID } from '../../content-types';
 import { HEADER_POSITION, type Knex } from './queue';
-import { getService } from '../utils/services';
+import { getService } from '../../utils/services';
 
 /** Where a run's file goes: the HTTP response (inline exports) or the database (queued exports). */
 export interface OutputSink {

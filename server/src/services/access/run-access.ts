@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Run } from '../contracts';
-import { RUN_UID } from '../content-types';
-import { PLUGIN_PERMISSIONS, type UserAbility } from './permissions';
-import { columnName, findModel } from '../utils/models';
-import { getService } from '../utils/services';
+import type { Run } from '../../contracts';
+import { RUN_UID } from '../../content-types';
+import type { UserAbility } from './permissions';
+import { PLUGIN_PERMISSIONS } from '../../constants';
+import { columnName, findModel } from '../../utils/models';
+import { getService } from '../../utils/services';
 
 export interface RunReader {
   ability: UserAbility;

@@ -1,14 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import type { RunFailure } from '../contracts';
-import type { PluginConfig } from '../config';
-import { MAX_FAILURES } from './runs';
-import { chunk } from './selection';
+import type { RunFailure } from '../../contracts';
+import type { PluginConfig } from '../../config';
+import { MAX_FAILURES } from '../../constants';
+import { chunk } from '../../utils/arrays';
 import { createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
 export type { ChunkRow, EntryOutcome, Outcomes } from './queue';
-
-/** Entries per chunk: one UPDATE per chunk in query mode, one transaction per entry in documents mode. */
-export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 
 /** Thrown inside an entry's transaction when another worker took the chunk over: the entry rolls back. */
 export class ChunkLost extends Error {

@@ -1,16 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { PreviewRequest, PreviewResult, Run, RunRequest } from '../contracts';
-import { PLUGIN_ID } from '../contracts';
-import { forbidden, isActionInterrupted } from '../errors';
-import type { PluginConfig } from '../config';
-import type { BulkActionDefinition, RunUser, SignalEvent, SignalPayload } from '../types';
-import type { UserAbility } from './permissions';
-import { CHUNK_SIZE } from './chunks';
+import type { PreviewRequest, PreviewResult, Run, RunRequest } from '../../contracts';
+import { PLUGIN_ID } from '../../contracts';
+import { forbidden, isActionInterrupted } from '../../errors';
+import type { PluginConfig } from '../../config';
+import type { BulkActionDefinition, RunUser, SignalEvent, SignalPayload } from '../../types';
+import type { UserAbility } from '../access/permissions';
+import { CHUNK_SIZE } from '../../constants';
 import { createStreamSink, outputFileName } from './outputs';
-import type { ResolvedSelection } from './selection';
-import { getModel, isLocalized } from '../utils/models';
-import { getService } from '../utils/services';
+import type { ResolvedSelection } from '../access/selection';
+import { getModel, isLocalized } from '../../utils/models';
+import { getService } from '../../utils/services';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {

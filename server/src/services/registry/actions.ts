@@ -1,13 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
-import { PLUGIN_ID } from '../contracts';
-import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../validation';
-import type { BulkActionDefinition } from '../types';
-import { getService } from '../utils/services';
-import { contentTypeSchema, findModel } from '../utils/models';
+import { PLUGIN_ID } from '../../contracts';
+import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../../validation';
+import type { BulkActionDefinition } from '../../types';
+import { getService } from '../../utils/services';
+import { contentTypeSchema, findModel } from '../../utils/models';
 
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const BUILT_IN_PERMISSION_WORDS = ['read', 'create', 'update', 'delete', 'publish'];
 
 const definitionSchema = z
   .object({
@@ -110,7 +109,7 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       definitions.push(definition);
-      getService(strapi, 'permissions').registerCustomPermissions(definition);
+      getService(strapi, 'permissions').registerCustomPermissions(definition, definitions);
     },
 
     /** Removes an action everywhere, or only for one content type. */
@@ -138,7 +137,6 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return definitions;
     },
 
-    isBuiltInPermission: (word: string) => BUILT_IN_PERMISSION_WORDS.includes(word),
   };
 };
 

@@ -1,13 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, type Run, type RunStatus } from '../contracts';
+import { PLUGIN_ID, type Run, type RunStatus } from '../../contracts';
 import type { OutputSink } from './outputs';
-import type { PluginConfig } from '../config';
+import type { PluginConfig } from '../../config';
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
-import { getService } from '../utils/services';
+import { getService } from '../../utils/services';
+import { RUN_FINISHED_EVENT } from '../../constants';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-
-export const RUN_FINISHED_EVENT = 'bulk-actions.run.finished';
 
 export const statusOf = (succeeded: number, skipped: number, failed: number, crashed: boolean): RunStatus => {
   if (failed > 0 && succeeded === 0) return 'failed';

@@ -1,13 +1,13 @@
 import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { forbidden } from '../errors';
-import { isRealDate, isRealDateTime, isRealTime } from '../utils/dates';
-import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../utils/models';
+import { forbidden } from '../../errors';
+import { isRealDate, isRealDateTime, isRealTime } from '../../utils/dates';
+import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../../utils/models';
 import { z } from 'zod';
-import type { AttributeOption, FormField, FormFieldDefinition } from '../contracts';
-import type { BulkActionDefinition } from '../types';
-import type { UserAbility } from './permissions';
-import { getService } from '../utils/services';
+import type { AttributeOption, FormField, FormFieldDefinition } from '../../contracts';
+import type { BulkActionDefinition } from '../../types';
+import type { UserAbility } from '../access/permissions';
+import { getService } from '../../utils/services';
 
 /** Attribute types an action may read or write as one plain value. */
 export const SCALAR_TYPES = [

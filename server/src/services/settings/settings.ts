@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PLUGIN_ID, type Settings } from '../contracts';
-import { getService } from '../utils/services';
+import { PLUGIN_ID, type Settings } from '../../contracts';
+import { getService } from '../../utils/services';
 
 /**
  * Which actions are enabled per content type. Nothing is enabled by default; the app's config may

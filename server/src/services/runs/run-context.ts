@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import type { ChunkTools, RunContext, RunUser } from '../types';
+import type { ChunkTools, RunContext, RunUser } from '../../types';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
-import { getService } from '../utils/services';
-import { getModel } from '../utils/models';
+import { getService } from '../../utils/services';
+import { getModel } from '../../utils/models';
 
 /**
  * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import type { ContentTypeSummary } from '../contracts';
-import { findModel, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
+import type { ContentTypeSummary } from '../../contracts';
+import { findModel, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
 
 /** Which content types the plugin can act on: the collection types the Content Manager shows. */
 const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => ({

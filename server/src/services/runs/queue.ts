@@ -10,9 +10,9 @@
  * still pending and still ours.
  */
 import type { Core } from '@strapi/strapi';
-import { RUN_CHUNK_UID, RUN_OUTPUT_PART_UID, RUN_UID } from '../content-types';
-import type { RunFailure } from '../contracts';
-import { columnName } from '../utils/models';
+import { RUN_CHUNK_UID, RUN_OUTPUT_PART_UID, RUN_UID } from '../../content-types';
+import type { RunFailure } from '../../contracts';
+import { columnName } from '../../utils/models';
 
 export type Knex = Core.Strapi['db']['connection'];
 

@@ -1,13 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import type { ListRunsQuery, Run, RunStatus, Selection } from '../contracts';
-import { RUN_UID } from '../content-types';
-import type { ActionOutput } from '../types';
+import type { ListRunsQuery, Run, RunStatus, Selection } from '../../contracts';
+import { RUN_UID } from '../../content-types';
+import type { ActionOutput } from '../../types';
 import { outputFileName } from './outputs';
-import { getService } from '../utils/services';
-import { columnName, findModel } from '../utils/models';
-
-/** At most this many failures are kept per run row. */
-export const MAX_FAILURES = 1000;
+import { getService } from '../../utils/services';
+import { columnName, findModel } from '../../utils/models';
 
 /**
  * The columns `toRun` reads. Never `request`: it holds the frozen selection (up to `maxSelection`
@@ -17,13 +14,49 @@ const RUN_FIELDS = [
   'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
   'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'finishedAt',
   'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType',
-];
+] as const;
 
-const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+/**
+ * A run row as the Query Engine returns the columns above (JSON columns already parsed, dates as
+ * Date or ISO text depending on the database). Strapi types query results as `any`: this is where
+ * they get a type, once.
+ */
+export interface RunRow {
+  id: number;
+  action: string;
+  contentType: string;
+  locale: string | null;
+  userId: number | null;
+  userName: string | null;
+  selectionKind: Run['selectionKind'];
+  total: number | null;
+  processed: number | null;
+  succeeded: number | null;
+  skipped: number | null;
+  failed: number | null;
+  skippedReasons: Record<string, number> | null;
+  status: RunStatus;
+  params: Record<string, unknown> | null;
+  message: string | null;
+  failures: Run['failures'] | null;
+  startedAt: Date | string;
+  finishedAt: Date | string | null;
+  durationMs: number | null;
+  idempotencyKey: string | null;
+  outputPath: string | null;
+  outputName: string | null;
+  outputType: string | null;
+}
+
+/** RUN_FIELDS and RunRow name the same columns (a compile error otherwise). */
+const sameColumns: [keyof RunRow] extends [(typeof RUN_FIELDS)[number]] ? ([(typeof RUN_FIELDS)[number]] extends [keyof RunRow] ? true : false) : false = true;
+void sameColumns;
+
+const toIso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 const FINISHED: RunStatus[] = ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled'];
 
 /** A row of the audit log as the API shows it. */
-export const toRun = (row: any): Run => ({
+export const toRun = (row: RunRow): Run => ({
   id: row.id,
   action: row.action,
   contentType: row.contentType,
@@ -46,7 +79,7 @@ export const toRun = (row: any): Run => ({
   durationMs: row.durationMs ?? null,
   idempotencyKey: row.idempotencyKey ?? null,
   // a file lives in the database (outputs); a path is a file an older version wrote to a local disk
-  download: row.outputName && !row.outputPath ? { name: row.outputName ?? `run-${row.id}`, contentType: row.outputType ?? 'application/octet-stream' } : null,
+  download: row.outputName && !row.outputPath ? { name: row.outputName, contentType: row.outputType ?? 'application/octet-stream' } : null,
 });
 
 export interface RunStart {

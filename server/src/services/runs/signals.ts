@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { ActionInterrupted } from '../errors';
-import type { SignalEvent, SignalFilter, SignalHandler, SignalPayload } from '../types';
+import { ActionInterrupted } from '../../errors';
+import type { SignalEvent, SignalFilter, SignalHandler, SignalPayload } from '../../types';
 
 const EVENTS: SignalEvent[] = ['requested', 'start', 'end'];
 

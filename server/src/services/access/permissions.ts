@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { forbidden } from '../errors';
-import { PLUGIN_ID } from '../contracts';
-import type { BulkActionDefinition } from '../types';
-import { getService } from '../utils/services';
+import { forbidden } from '../../errors';
+import { PLUGIN_ID } from '../../contracts';
+import type { BulkActionDefinition } from '../../types';
+import { getService } from '../../utils/services';
 
 /** The minimal CASL ability surface we rely on (ctx.state.userAbility). */
 export interface UserAbility {
@@ -12,23 +12,20 @@ export interface UserAbility {
 type Where = Record<string, unknown>;
 
 const CONTENT_MANAGER = 'plugin::content-manager.explorer';
-export const PLUGIN_PERMISSIONS = {
-  settingsRead: `plugin::${PLUGIN_ID}.settings.read`,
-  settingsUpdate: `plugin::${PLUGIN_ID}.settings.update`,
-  runsRead: `plugin::${PLUGIN_ID}.runs.read`,
-} as const;
+/** Permission words that are the Content Manager's own actions; any other word is a plugin RBAC action. */
+const BUILT_IN_PERMISSION_WORDS = ['read', 'create', 'update', 'delete', 'publish'];
+export const isBuiltInPermission = (word: string) => BUILT_IN_PERMISSION_WORDS.includes(word);
 
 /**
  * Maps action permission words onto Strapi RBAC and turns RBAC conditions into database filters,
  * so "may this user do X to these records" is answered by the same rules as the Content Manager.
  */
 const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const actionsService = () => getService(strapi, 'actions');
   let bootstrapped = false;
   const registeredCustom = new Set<string>();
 
   const rbacAction = (word: string) =>
-    actionsService().isBuiltInPermission(word) ? `${CONTENT_MANAGER}.${word}` : `plugin::${PLUGIN_ID}.${word}`;
+    isBuiltInPermission(word) ? `${CONTENT_MANAGER}.${word}` : `plugin::${PLUGIN_ID}.${word}`;
 
   const permissionsManager = (ability: UserAbility, uid: string) =>
     strapi.service('admin::permission').createPermissionsManager({ ability, model: uid });
@@ -41,12 +38,13 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return strapi.get('query-params').transform(uid, { filters }).where ?? {};
   };
 
-  const customWords = () => {
+  /** Custom permission words of these actions, each with the content types it applies to. */
+  const customWords = (definitions: readonly BulkActionDefinition[]) => {
     const subjectsByWord = new Map<string, Set<string>>();
     const allUids = getService(strapi, 'content-types').list().map((ct) => ct.uid);
-    for (const definition of actionsService().all()) {
+    for (const definition of definitions) {
       for (const word of definition.permissions) {
-        if (actionsService().isBuiltInPermission(word)) continue;
+        if (isBuiltInPermission(word)) continue;
         const subjects = subjectsByWord.get(word) ?? new Set<string>();
         const uids = definition.contentTypes === '*' ? allUids : definition.contentTypes;
         uids.forEach((uid: string) => subjects.add(uid));
@@ -75,21 +73,21 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     rbacAction,
     conditionWhere,
 
-    /** Registers the plugin's own permissions and one RBAC action per custom permission word. */
-    async registerPermissions() {
+    /** Registers the plugin's own permissions and one RBAC action per custom permission word of these actions. */
+    async registerPermissions(definitions: readonly BulkActionDefinition[]) {
       await strapi.service('admin::permission').actionProvider.registerMany([
         { section: 'plugins', displayName: 'Read settings', uid: 'settings.read', subCategory: 'settings', pluginName: PLUGIN_ID },
         { section: 'plugins', displayName: 'Edit settings', uid: 'settings.update', subCategory: 'settings', pluginName: PLUGIN_ID },
         { section: 'plugins', displayName: 'Read the audit log of runs', uid: 'runs.read', subCategory: 'runs', pluginName: PLUGIN_ID },
       ]);
-      for (const [word, subjects] of customWords()) await registerCustom(word, [...subjects]);
+      for (const [word, subjects] of customWords(definitions)) await registerCustom(word, [...subjects]);
       bootstrapped = true;
     },
 
-    /** Actions registered after bootstrap still get their RBAC actions. */
-    async registerCustomPermissions(definition: BulkActionDefinition) {
+    /** Actions registered after bootstrap still get their RBAC actions (`all`: every registered action). */
+    async registerCustomPermissions(definition: BulkActionDefinition, all: readonly BulkActionDefinition[]) {
       if (!bootstrapped) return;
-      const words = customWords();
+      const words = customWords(all);
       for (const word of definition.permissions) {
         if (words.has(word)) await registerCustom(word, [...words.get(word)!]);
       }

@@ -1,0 +1,25 @@
+import { PLUGIN_ID } from './contracts';
+
+/**
+ * Numbers and names several parts of the server share. Kept here, not in the service that first
+ * needed them, so importing a constant never imports a service.
+ */
+
+/** At most this many failures are kept per run row (the failures CSV and retry read chunk outcomes). */
+export const MAX_FAILURES = 1000;
+
+/** Entries per chunk: one UPDATE per chunk in query mode, one transaction per entry in documents mode. */
+export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
+
+/** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
+export const ID_CHUNK = 1000;
+
+/** The webhook / event hub event every finished run emits. */
+export const RUN_FINISHED_EVENT = 'bulk-actions.run.finished';
+
+/** The plugin's own RBAC actions (its routes and admin pages check these). */
+export const PLUGIN_PERMISSIONS = {
+  settingsRead: `plugin::${PLUGIN_ID}.settings.read`,
+  settingsUpdate: `plugin::${PLUGIN_ID}.settings.update`,
+  runsRead: `plugin::${PLUGIN_ID}.runs.read`,
+} as const;
