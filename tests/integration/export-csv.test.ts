@@ -120,6 +120,33 @@ describe('export-csv: the built-in "Export as CSV" action', () => {
     });
   });
 
+  it('answers the run as JSON to a client that accepts only JSON, and serves the same bytes from the run afterwards', async () => {
+    const selected = (await draftRows('en')).slice(0, 6);
+    const send = (accept: string) =>
+      app
+        .as('editor')
+        .post(EXPORT_URL)
+        .set('Accept', accept)
+        .send({ selection: { documentIds: selected.map((row) => row.document_id) }, params: { fields: ['title', 'views'] } });
+    const streamed = await send('text/csv');
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers['content-type']).toMatch(/^text\/csv/);
+
+    const res = await send('application/json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const run = res.body.data.run;
+    expect(run).toMatchObject({ action: 'export-csv', status: 'succeeded', total: 6, succeeded: 6 });
+    expect(run.download).toEqual({ name: expect.stringMatching(/^articles-\d{4}-\d{2}-\d{2}\.csv$/), contentType: 'text/csv; charset=utf-8' });
+
+    const file = await app.as('editor').get(`/bulk-actions/runs/${run.id}/download`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toMatch(/^text\/csv/);
+    expect(file.text).toBe(streamed.text);
+    // the file is its owner's, as for a queued export
+    expect((await app.as('author').get(`/bulk-actions/runs/${run.id}/download`)).status).toBe(404);
+  });
+
   it('writes exactly the fields asked for in params.fields', async () => {
     const selected = (await draftRows('en')).slice(0, 5);
     const res = await app

@@ -1,6 +1,6 @@
 import * as React from 'react';
-import { useFetchClient, useNotification, useQueryParams, useTable } from '@strapi/strapi/admin';
-import type { ActionSummary, RunResponse, Selection } from '../../../server/src/contracts';
+import { useNotification, useQueryParams, useTable } from '@strapi/strapi/admin';
+import type { ActionSummary, Selection } from '../../../server/src/contracts';
 import {
   useGetBulkActionsInfoQuery,
   useGetBulkActionsQuery,
@@ -10,7 +10,6 @@ import {
 import { TYPE_TO_CONFIRM_THRESHOLD } from '../constants';
 import { activeRuns } from '../store/activeRuns';
 import { isActive, type ListViewDocument, type RunView } from '../types';
-import { downloadBlob } from '../utils/download';
 import { parseError } from '../utils/errors';
 import { localeOf, selectionQueryOf, type ListQuery } from '../utils/selection';
 import { initialValues, paramsOf, type FormValues } from '../components/ActionForm';
@@ -59,7 +58,6 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const runAction = useRunAction();
-  const { get } = useFetchClient();
   const [refreshAfterRun] = useRefreshAfterRunMutation();
 
   const { data: actions = [] } = useGetBulkActionsQuery(model);
@@ -208,16 +206,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
       idempotencyKey.current = newKey();
 
       if (outcome.kind === 'download') {
-        downloadBlob(outcome.blob, outcome.fileName);
-        const downloaded = t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName });
-        const finishedRun = outcome.runId
-          ? await get<RunResponse>(`/bulk-actions/runs/${outcome.runId}`)
-              .then((response) => response.data.data.run as RunView)
-              .catch(() => undefined)
-          : undefined;
-        if (finishedRun) return finish(finishedRun, action.label, downloaded);
-        toggleNotification({ type: 'success', title: action.label, message: downloaded });
-        return closeAfterRun();
+        return finish(outcome.run, action.label, t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName }));
       }
       if (outcome.kind === 'run') {
         if (!isActive(outcome.run)) return finish(outcome.run, action.label);

@@ -3,14 +3,19 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import type { RunView } from '../types';
 import { downloadBlob, fileNameOf } from '../utils/download';
 
-/** Saves the file a queued run produced (e.g. a large export), kept on the server for its owner. */
+/**
+ * Saves the file a run produced (an export), kept on the server for its owner; answers the name it
+ * was saved under. Every file the admin downloads comes through here.
+ */
 export const useDownloadRunFile = () => {
   const { get } = useFetchClient();
   return React.useCallback(
-    async (run: RunView) => {
-      if (!run.download) return;
+    async (run: RunView): Promise<string | null> => {
+      if (!run.download) return null;
       const response = await get(`/bulk-actions/runs/${run.id}/download`, { responseType: 'blob' });
-      downloadBlob(response.data, fileNameOf(response.headers?.get('Content-Disposition'), run.download.name));
+      const fileName = fileNameOf(response.headers?.get('Content-Disposition'), run.download.name);
+      downloadBlob(response.data, fileName);
+      return fileName;
     },
     [get]
   );

@@ -119,8 +119,7 @@ export const RunDetailPage = () => {
       }
       refreshAfterRun(run.contentType);
       if (outcome.kind === 'download') {
-        downloadBlob(outcome.blob, outcome.fileName);
-        if (outcome.runId) navigate(`../${outcome.runId}`, { relative: 'path' });
+        navigate(`../${outcome.run.id}`, { relative: 'path' });
         return;
       }
       const next: RunView = outcome.run;

@@ -8,7 +8,7 @@ import {
 } from '../contracts';
 import { RunInterruptedError } from '../services/runs/runner';
 import { previewRequestSchema, runRequestSchema } from '../validation';
-import { sendInterrupted, sendStarted } from '../utils/respond';
+import { delivery, sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';
 import { getService } from '../utils/services';
 
@@ -43,7 +43,7 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async run(ctx: Context) {
       const request = parseOrThrow(runRequestSchema(maxIds()), ctx.request.body, 'body');
-      await sendStarted(ctx, () => runner().run(ctx.params.uid, ctx.params.name, request, caller(ctx)));
+      await sendStarted(ctx, () => runner().run(ctx.params.uid, ctx.params.name, request, caller(ctx), delivery(ctx)));
     },
   };
 };

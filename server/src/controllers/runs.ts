@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { ListRunsResponse, Run, RunResponse } from '../contracts';
 import { listRunsQuerySchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
-import { sendStarted } from '../utils/respond';
+import { delivery, sendStarted } from '../utils/respond';
 import { getService } from '../utils/services';
 import { parseOrThrow } from '../utils/validate';
 
@@ -41,7 +41,7 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The same action again over every entry that failed, as the current user. */
     async retry(ctx: Context) {
       const run = await readableRun(ctx);
-      await sendStarted(ctx, () => getService(strapi, 'runner').retry(run, { ability: ctx.state.userAbility, user: ctx.state.user }));
+      await sendStarted(ctx, () => getService(strapi, 'runner').retry(run, { ability: ctx.state.userAbility, user: ctx.state.user }, delivery(ctx)));
     },
 
     /**

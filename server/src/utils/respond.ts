@@ -1,6 +1,12 @@
 import type { Context } from 'koa';
 import type { RunResponse } from '../contracts';
-import { RunInterruptedError, type RunStarted } from '../services/runs/runner';
+import { RunInterruptedError, type Delivery, type RunStarted } from '../services/runs/runner';
+
+/**
+ * HTTP content negotiation for an action's file: no Accept header, or one naming the file's type or
+ * a wildcard, streams it; `Accept: application/json` alone answers the run, the file kept with it.
+ */
+export const delivery = (ctx: Context): Delivery => ({ acceptsFile: (contentType) => ctx.accepts(contentType) !== false });
 
 /** A signal stopped the run: 409 in Strapi's error format, with the run row. */
 export const sendInterrupted = (ctx: Context, error: RunInterruptedError) => {

@@ -25,6 +25,15 @@ export interface Caller {
   user: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email?: string };
 }
 
+/**
+ * How the client takes an action's file. A client that accepts the file's type gets it streamed in
+ * the response; one that asks for JSON only (the admin) gets the run, and the file stays with the
+ * run in the database for GET /runs/:id/download.
+ */
+export interface Delivery {
+  acceptsFile?: (contentType: string) => boolean;
+}
+
 /** What starting a run gives the controller: a finished run, a queued one, or a file being streamed. */
 export type RunStarted =
   | { kind: 'finished' | 'queued'; run: Run }
@@ -143,7 +152,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Runs the same action again over every entry that failed (all of them, not only the first
      * 1,000 the run row lists), with the same params, as the caller: permissions apply anew.
      */
-    async retry(run: Run, caller: Caller): Promise<RunStarted> {
+    async retry(run: Run, caller: Caller, delivery: Delivery = {}): Promise<RunStarted> {
       const failedIds = await getService(strapi, 'chunks').failedDocumentIds(run.id);
       if (!failedIds.length) throw new errors.ApplicationError(`Run ${run.id} has no failed entries to retry`);
       const definition = getService(strapi, 'actions').get(run.contentType, run.action);
@@ -155,7 +164,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...(run.locale ? { locale: run.locale } : {}),
         params: run.params ?? {},
       };
-      return this.run(run.contentType, run.action, request, caller);
+      return this.run(run.contentType, run.action, request, caller, delivery);
     },
 
     availableActions(uid: string) {
@@ -239,7 +248,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the request, or is queued for a worker when it is larger than the action's threshold.
      * Same idempotency key from the same user: the first run, not a second one.
      */
-    async run(uid: string, name: string, request: RunRequest, caller: Caller): Promise<RunStarted> {
+    async run(uid: string, name: string, request: RunRequest, caller: Caller, { acceptsFile = () => true }: Delivery = {}): Promise<RunStarted> {
       const definition = await resolveAction(uid, name, caller.ability);
       const user = runUser(caller.user);
       const previous = await earlierRun(uid, name, user.id, request.idempotencyKey);
@@ -290,7 +299,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         getService(strapi, 'jobs').wake();
         return { kind: 'queued', run };
       }
-      if (definition.output) {
+      if (definition.output && acceptsFile(definition.output.contentType)) {
         // inline exports stream: the response starts while the chunks are read
         const { sink, stream } = createStreamSink();
         const model = getModel(strapi, uid);
