@@ -4,6 +4,7 @@ import contentTypes from './access/content-types';
 import executor from './runs/executor';
 import forms from './registry/forms';
 import jobs from './runs/jobs';
+import worker from './runs/worker';
 import outputs from './runs/outputs';
 import permissions from './access/permissions';
 import runAccess from './access/run-access';
@@ -20,6 +21,7 @@ export default {
   executor,
   forms,
   jobs,
+  worker,
   outputs,
   permissions,
   'run-access': runAccess,

@@ -49,7 +49,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
      * database. Returns the run as it stands (finished unless other workers still hold chunks).
      */
     async execute(runId: number, { output: inlineOutput, shared = false }: { output?: OutputSink; shared?: boolean } = {}): Promise<Run> {
-      const { workerId } = getService(strapi, 'jobs');
+      const workerId = getService(strapi, 'worker').id;
       const { queue } = getService(strapi, 'chunks');
       // the run (inline) and the chunks this worker claims beat; a claim without a heartbeat is taken over
       const heartbeat = setInterval(() => void queue.beat(runId, workerId).catch(() => undefined), Math.max(250, jobsConfig().staleAfterMs / 3));
@@ -96,7 +96,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         scope: getService(strapi, 'selection').rowScope(run.contentType, run.locale),
         signal: controller.signal,
         shouldStop: async () => {
-          if (getService(strapi, 'jobs').isStopping()) return 'pause';
+          if (getService(strapi, 'worker').isStopping()) return 'pause';
           const control = await chunks.queue.control(runId);
           if (control.cancelRequested) {
             controller.abort(); // handlers watching run.signal stop too

@@ -1,5 +1,3 @@
-import os from 'os';
-import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../../contracts';
 import type { PluginConfig } from '../../config';
@@ -14,21 +12,20 @@ const CLEANUP_EVERY_MS = 10 * 60 * 1000;
  * chunk whose heartbeat is stale (its worker died) is claimed again by another worker.
  */
 const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const worker = () => getService(strapi, 'worker');
   const config = () => strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs'];
   const queue = () => getService(strapi, 'chunks').queue;
   const staleBefore = () => Date.now() - config().staleAfterMs;
 
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
-  let stopping = false;
   let lastCleanup = 0;
 
   /** Joins every run it can help with, oldest first; each run once per tick (the next poll comes back). */
   const work = async () => {
     const tried: number[] = [];
-    while (!stopping) {
-      const runId: number | null = await queue().nextRun(workerId, staleBefore(), tried);
+    while (!worker().isStopping()) {
+      const runId: number | null = await queue().nextRun(worker().id, staleBefore(), tried);
       if (runId === null) return;
       tried.push(runId);
       if (!(await queue().joinRun(runId, staleBefore()))) continue;
@@ -47,7 +44,7 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const tick = () => {
-    if (current || stopping) return;
+    if (current || worker().isStopping()) return;
     current = (async () => {
       try {
         await work();
@@ -61,12 +58,10 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    workerId,
-
     /** Starts the loop (bootstrap), unless this instance is configured not to work jobs. */
     start() {
       if (!config().worker || timer) return;
-      stopping = false;
+      worker().setStopping(false);
       timer = setInterval(tick, config().pollIntervalMs);
       timer.unref?.();
     },
@@ -76,12 +71,9 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (timer) setImmediate(tick);
     },
 
-    /** True while this instance is shutting down: runs stop between chunks and are left for others. */
-    isStopping: () => stopping,
-
     /** Stops the loop (destroy): the run in hand pauses at its next chunk, its claims released to others. */
     async stop() {
-      stopping = true;
+      worker().setStopping(true);
       if (timer) clearInterval(timer);
       timer = null;
       await current;

@@ -287,7 +287,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           idempotencyKey: request.idempotencyKey ?? null,
           skippedReasons: selection.skipped,
         },
-        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'jobs').workerId, params, selection: request.selection },
+        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'worker').id, params, selection: request.selection },
         selection.permittedIds,
         CHUNK_SIZE[definition.mode]
       ));
