@@ -169,16 +169,24 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     },
 
     /**
-     * Claims the first claimable chunk of a run for this worker. PostgreSQL: the inner SELECT locks
-     * the row it picks and skips rows other workers are claiming this instant (SKIP LOCKED), then
-     * re-checks the conditions on the row's latest version; the outer UPDATE repeats them. Two
-     * workers therefore never leave with the same chunk, unless one of them went stale.
+     * Claims the first claimable chunk of a run for this worker, and only that one. PostgreSQL: the
+     * inner SELECT locks the row it picks and skips rows other workers are claiming this instant
+     * (SKIP LOCKED), then re-checks the conditions on the row's latest version; the outer UPDATE
+     * repeats them. Two workers therefore never leave with the same chunk, unless one of them went
+     * stale.
+     *
+     * `id = (SELECT ...)`, not `id IN (SELECT ...)`: an uncorrelated scalar subquery is an InitPlan,
+     * run once per statement. An IN may be planned as a nested-loop semi join that runs the
+     * subquery again for every row of the outer scan; each run skips the rows this statement has
+     * already updated and locks the next one, so a single UPDATE claimed every pending chunk of the
+     * run (the plan PostgreSQL picks, for one, while the chunks table has no statistics yet) and the
+     * other instances' workers found nothing left to claim.
      */
     async claimChunk(runId: number, workerId: string, staleBefore: number): Promise<ChunkRow | null> {
       const db = knex();
       const pick = claimable(db(chunks()).select('id').where(c('runId'), runId), workerId, staleBefore).orderBy(c('position')).limit(1);
       if (isPostgres()) pick.forUpdate().skipLocked();
-      const rows = await claimable(db(chunks()).whereIn('id', pick), workerId, staleBefore)
+      const rows = await claimable(db(chunks()).where('id', pick), workerId, staleBefore)
         .update({ [c('claimedBy')]: workerId, [c('heartbeat')]: Date.now() })
         .returning(CHUNK_COLUMNS());
       return rows[0] ? toChunk(rows[0]) : null;
