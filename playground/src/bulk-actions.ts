@@ -37,6 +37,8 @@ export const markReviewed: BulkActionDefinition = {
   contentTypes: [ARTICLE],
   permissions: ['update'],
   mode: 'query',
+  // updateAll records what it changes: the audit log offers "Undo this run"
+  revertible: true,
   confirm: { message: 'Mark {count} articles as reviewed?' },
   async handler(run) {
     const changed = await run.updateAll({ stage: 'review' });

@@ -92,6 +92,13 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
   mode: ActionMode;
   /** the action produces a file (see ActionOutput); its runs answer with the file */
   output?: ActionOutput;
+  /**
+   * Its runs can be undone (POST /runs/:id/revert). What the run changes is recorded in the
+   * transaction of the change: `updateAll` keeps the previous column values of the rows it writes,
+   * `eachDocument` keeps each document's versions (every field, relations as documentIds) before `fn`.
+   * Changes made another way (eachChunk, raw SQL) are not recorded: leave this off for them.
+   */
+  revertible?: boolean;
   /** optional narrowing, e.g. draft & publish content types only */
   supports?: (model: Schema.ContentType) => boolean;
   /** optional cross-field validation after the form's own; throw a ValidationError (from @strapi/utils) to refuse */

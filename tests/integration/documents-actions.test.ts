@@ -61,7 +61,7 @@ describe('documents-mode built-ins: publish, unpublish, delete; the playground e
   it('lists delete as destructive with its confirm message', async () => {
     const list = await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`);
     const del = list.body.data.find((a: { name: string }) => a.name === 'delete');
-    expect(del).toMatchObject({ mode: 'documents', destructive: true, confirm: { message: 'Delete {count} entries? This cannot be undone.', destructive: true } });
+    expect(del).toMatchObject({ mode: 'documents', destructive: true, confirm: { message: 'Delete {count} entries?', destructive: true }, revertible: true });
   });
 
   it('"Run now" records the run time on each enabled config and fails the disabled ones with a reason', async () => {

@@ -14,6 +14,7 @@ describe('plugin config', () => {
         thresholds: { query: 1000, documents: 100, export: 5000 },
         exportRetentionHours: 24,
       },
+      undo: { retentionDays: 30 },
     });
     expect(() => config.validator(defaults)).not.toThrow();
   });

@@ -236,7 +236,8 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     },
     form: { values, fieldErrors, changeValue },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
-    confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount },
+    // what the action cannot take back, it says before the run (the audit log offers undo for the rest)
+    confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount, revertible: Boolean(action?.revertible) },
     formError,
     dismissFormError: () => setFormError(null),
     canRun,

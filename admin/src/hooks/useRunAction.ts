@@ -51,6 +51,12 @@ export const useRunAction = () => {
   );
 };
 
+/** "Undo this run": a new run that puts back what the run changed (POST /runs/:id/revert). */
+export const useRevertRun = () => {
+  const start = useStartRun();
+  return React.useCallback((runId: number) => start(`/bulk-actions/runs/${runId}/revert`, undefined), [start]);
+};
+
 /** "Retry failed": the server runs the same action, with the same params, over every entry that failed. */
 export const useRetryRun = () => {
   const start = useStartRun();

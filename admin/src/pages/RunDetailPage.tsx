@@ -5,6 +5,7 @@ import {
   Dialog,
   Flex,
   Grid,
+  Link,
   Table,
   Tbody,
   Td,
@@ -13,15 +14,15 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, Download, WarningCircle } from '@strapi/icons';
+import { ArrowClockwise, ArrowLeft, Download, WarningCircle } from '@strapi/icons';
 import { BackButton, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useGetBulkActionsInfoQuery, useRefreshAfterRunMutation } from '../api';
 import { RUNS_PATH } from '../constants';
 import { RunProgressBar } from '../components/RunProgress';
 import { RunStatusBadge } from '../components/RunStatusBadge';
 import { useActionLabel } from '../hooks/useActionLabel';
-import { useRetryRun } from '../hooks/useRunAction';
+import { useRetryRun, useRevertRun, type RunOutcome } from '../hooks/useRunAction';
 import { useDownloadRunFile } from '../hooks/useRunFile';
 import { useRunFormat } from '../hooks/useRunFormat';
 import { useRunNotification } from '../hooks/useRunNotification';
@@ -64,7 +65,7 @@ const formatParam = (value: unknown) => {
   return String(value);
 };
 
-/** One run of the audit log: counts, params, message and failures; download and retry of the failures. */
+/** One run of the audit log: counts, params, message and failures; download and retry of the failures; undo. */
 export const RunDetailPage = () => {
   const { id = '' } = useParams<{ id: string }>();
   const { t, formatNumber, formatDate } = useT();
@@ -73,6 +74,7 @@ export const RunDetailPage = () => {
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const retryRun = useRetryRun();
+  const revertRun = useRevertRun();
   const [refreshAfterRun] = useRefreshAfterRunMutation();
   const { get } = useFetchClient();
   const downloadRunFile = useDownloadRunFile();
@@ -81,6 +83,8 @@ export const RunDetailPage = () => {
   const [isRetrying, setIsRetrying] = React.useState(false);
   const [isDownloading, setIsDownloading] = React.useState(false);
   const [retryOpen, setRetryOpen] = React.useState(false);
+  const [undoOpen, setUndoOpen] = React.useState(false);
+  const [isReverting, setIsReverting] = React.useState(false);
   const actionLabel = useActionLabel(run?.contentType ?? '', run?.action ?? '');
 
   if (isLoading) return <Page.Loading />;
@@ -106,34 +110,76 @@ export const RunDetailPage = () => {
     }
   };
 
+  /** Retry and undo both start a new run on the server, then show its page. */
+  const followUp = async (start: () => Promise<RunOutcome>, label: string) => {
+    const outcome = await start();
+    if (outcome.kind === 'error') {
+      const parsed = parseError({ error: outcome.error }, t('result.error', 'The action could not run.'));
+      const details = [...Object.entries(parsed.fieldErrors).map(([field, message]) => `${field}: ${message}`), ...parsed.otherErrors];
+      toggleNotification({ type: 'danger', title: label, message: [parsed.message, ...details].join(' · ') });
+      return;
+    }
+    refreshAfterRun(run.contentType);
+    if (outcome.kind === 'download') {
+      navigate(`../${outcome.run.id}`, { relative: 'path' });
+      return;
+    }
+    const next: RunView = outcome.run;
+    if (isActive(next)) {
+      activeRuns.track({ id: next.id, model: run.contentType, action: next.action, label });
+    } else {
+      notifyRun(next, label);
+    }
+    navigate(`../${next.id}`, { relative: 'path' });
+  };
+
   /** "Retry failed": a new run of the same action over the failed documents, with the same params (the server's). */
   const retry = async () => {
     setIsRetrying(true);
     try {
-      const outcome = await retryRun(run.id);
-      if (outcome.kind === 'error') {
-        const parsed = parseError({ error: outcome.error }, t('result.error', 'The action could not run.'));
-        const details = [...Object.entries(parsed.fieldErrors).map(([field, message]) => `${field}: ${message}`), ...parsed.otherErrors];
-        toggleNotification({ type: 'danger', title: actionLabel, message: [parsed.message, ...details].join(' · ') });
-        return;
-      }
-      refreshAfterRun(run.contentType);
-      if (outcome.kind === 'download') {
-        navigate(`../${outcome.run.id}`, { relative: 'path' });
-        return;
-      }
-      const next: RunView = outcome.run;
-      if (isActive(next)) {
-        activeRuns.track({ id: next.id, model: run.contentType, action: run.action, label: actionLabel });
-      } else {
-        notifyRun(next, actionLabel);
-      }
-      navigate(`../${next.id}`, { relative: 'path' });
+      await followUp(() => retryRun(run.id), actionLabel);
     } finally {
       setIsRetrying(false);
       setRetryOpen(false);
     }
   };
+
+  /** "Undo this run": the server puts back what the run changed, except entries changed since. */
+  const undoLabel = t('run.undo', 'Undo this run');
+  const undo = async () => {
+    setIsReverting(true);
+    try {
+      await followUp(() => revertRun(run.id), undoLabel);
+    } finally {
+      setIsReverting(false);
+      setUndoOpen(false);
+    }
+  };
+
+  const undoText = (() => {
+    switch (run.undo.reason) {
+      case null:
+        return t('run.undo.until', 'Possible until {date}', { date: formatDate(run.undo.expiresAt ?? '', { dateStyle: 'medium' }) });
+      case 'reverted':
+        return run.revertedBy ? (
+          <Link tag={RouterLink} to={`../${run.revertedBy}`} relative="path">
+            {t('run.undo.reverted-by', 'Undone by run #{id}', { id: run.revertedBy })}
+          </Link>
+        ) : (
+          t('run.undo.reverting', 'Being undone')
+        );
+      case 'purged':
+        return t('run.undo.purged', 'No longer possible: the undo records were removed on {date}', {
+          date: formatDate(run.undo.purgedAt ?? '', { dateStyle: 'medium' }),
+        });
+      case 'not-revertible':
+        return t('run.undo.not-revertible', 'This action cannot be undone');
+      case 'not-finished':
+        return t('run.undo.not-finished', 'Possible once the run has finished');
+      default:
+        return t('run.undo.nothing', 'Nothing to undo');
+    }
+  })();
 
   const hasFile = Boolean(run.download) && ['succeeded', 'partial'].includes(run.status);
   const downloadFile = () =>
@@ -166,6 +212,11 @@ export const RunDetailPage = () => {
             {run.failures.length > 0 ? (
               <Button variant="tertiary" startIcon={<Download />} onClick={downloadFailures} loading={isDownloading}>
                 {t('run.download-failures', 'Download failures (CSV)')}
+              </Button>
+            ) : null}
+            {run.undo.available ? (
+              <Button variant="secondary" startIcon={<ArrowLeft />} onClick={() => setUndoOpen(true)}>
+                {undoLabel}
               </Button>
             ) : null}
             {run.failed > 0 && !isActive(run) ? (
@@ -212,6 +263,17 @@ export const RunDetailPage = () => {
               <Grid.Item col={3} s={6} xs={12}>
                 <Detail label={t('run.field.finished', 'Finished')}>
                   {run.finishedAt ? formatDate(run.finishedAt, { dateStyle: 'medium', timeStyle: 'medium' }) : '–'}
+                </Detail>
+              </Grid.Item>
+              <Grid.Item col={3} s={6} xs={12}>
+                <Detail label={t('run.field.undo', 'Undo')}>
+                  {run.revertOf ? (
+                    <Link tag={RouterLink} to={`../${run.revertOf}`} relative="path">
+                      {t('run.undo.of', 'Undoes run #{id}', { id: run.revertOf })}
+                    </Link>
+                  ) : (
+                    undoText
+                  )}
                 </Detail>
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
@@ -311,6 +373,27 @@ export const RunDetailPage = () => {
             </Dialog.Cancel>
             <Button fullWidth onClick={retry} loading={isRetrying}>
               {t('run.retry', 'Retry failed')}
+            </Button>
+          </Dialog.Footer>
+        </Dialog.Content>
+      </Dialog.Root>
+      <Dialog.Root open={undoOpen} onOpenChange={setUndoOpen}>
+        <Dialog.Content>
+          <Dialog.Header>{undoLabel}</Dialog.Header>
+          <Dialog.Body icon={<WarningCircle fill="warning600" />}>
+            {t('run.undo.confirm', 'Put the {count, plural, one {# entry} other {# entries}} “{action}” changed back as they were before it? Entries changed since are left as they are.', {
+              action: actionLabel,
+              count: run.succeeded,
+            })}
+          </Dialog.Body>
+          <Dialog.Footer>
+            <Dialog.Cancel>
+              <Button fullWidth variant="tertiary">
+                {t('modal.cancel', 'Cancel')}
+              </Button>
+            </Dialog.Cancel>
+            <Button fullWidth onClick={undo} loading={isReverting}>
+              {undoLabel}
             </Button>
           </Dialog.Footer>
         </Dialog.Content>

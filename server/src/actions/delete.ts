@@ -7,8 +7,9 @@ export const deleteAction: BulkActionDefinition = {
   description: 'Deletes the entries (the selected locale) with their draft and published versions.',
   contentTypes: '*',
   permissions: ['delete'],
+  revertible: true,
   mode: 'documents',
-  confirm: { message: 'Delete {count} entries? This cannot be undone.', destructive: true },
+  confirm: { message: 'Delete {count} entries?', destructive: true },
   async handler(run) {
     await run.eachDocument(
       async ({ documentId }) => {

@@ -10,6 +10,7 @@ export const publishAction: BulkActionDefinition = {
   description: 'Publishes the current draft of each entry in the selected locale.',
   contentTypes: '*',
   permissions: ['publish'],
+  revertible: true,
   mode: 'documents',
   supports: hasDraftAndPublish,
   confirm: { message: 'Publish {count} entries?' },

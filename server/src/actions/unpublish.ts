@@ -8,6 +8,7 @@ export const unpublishAction: BulkActionDefinition = {
   description: 'Removes the published version of each entry in the selected locale; the draft is kept.',
   contentTypes: '*',
   permissions: ['publish'],
+  revertible: true,
   mode: 'documents',
   supports: hasDraftAndPublish,
   confirm: { message: 'Unpublish {count} entries?' },

@@ -7,6 +7,7 @@ export const updateFieldAction: BulkActionDefinition<{ field: string; value: unk
   description: 'Sets one field of every selected entry to the same value.',
   contentTypes: '*',
   permissions: ['update'],
+  revertible: true,
   mode: 'query',
   form: {
     field: { type: 'attribute', label: 'Field', required: true, permission: 'update' },

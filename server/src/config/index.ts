@@ -45,6 +45,11 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    /** Undo: what a revertible run changed is kept this long after it finished, then purged. */
+    undo: z
+      .object({ retentionDays: z.number().positive().default(30) })
+      .strict()
+      .default({}),
   })
   .strict();
 

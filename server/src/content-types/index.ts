@@ -1,13 +1,16 @@
 import runSchema from './run/schema.json';
 import runChunkSchema from './run-chunk/schema.json';
 import runOutputPartSchema from './run-output-part/schema.json';
+import runUndoSchema from './run-undo/schema.json';
 
 export const RUN_UID = 'plugin::bulk-actions.run' as const;
 export const RUN_CHUNK_UID = 'plugin::bulk-actions.run-chunk' as const;
 export const RUN_OUTPUT_PART_UID = 'plugin::bulk-actions.run-output-part' as const;
+export const RUN_UNDO_UID = 'plugin::bulk-actions.run-undo' as const;
 
 export default {
   run: { schema: runSchema },
   'run-chunk': { schema: runChunkSchema },
   'run-output-part': { schema: runOutputPartSchema },
+  'run-undo': { schema: runUndoSchema },
 };

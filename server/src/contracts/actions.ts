@@ -66,6 +66,8 @@ export interface ActionSummary {
   description: string | null;
   mode: ActionMode;
   destructive: boolean;
+  /** its runs can be undone from the audit log; the confirmation says so when they cannot */
+  revertible: boolean;
   form: FormField[];
   confirm: { message: string | null; destructive: boolean };
 }
@@ -93,7 +95,7 @@ export type RunRequest = {
 };
 
 /** Why an entry was not acted on. Handlers may add their own reasons with `run.skip()`. */
-export const SKIP_REASONS = { notFound: 'not-found', forbidden: 'forbidden' } as const;
+export const SKIP_REASONS = { notFound: 'not-found', forbidden: 'forbidden', changedSince: 'changed-since' } as const;
 
 export interface PreviewResult {
   total: number;

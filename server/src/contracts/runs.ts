@@ -32,6 +32,25 @@ export interface Run {
   idempotencyKey: string | null;
   /** a file the run produced (queued exports), downloadable by its owner from /runs/:id/download */
   download: { name: string; contentType: string } | null;
+  /** whether this run can be undone (POST /runs/:id/revert), and why not */
+  undo: RunUndo;
+  /** the run this one undid (action `revert`) */
+  revertOf: number | null;
+  /** the run that undid this one */
+  revertedBy: number | null;
+}
+
+/**
+ * `available`: POST /runs/:id/revert would start. Otherwise `reason`: `not-revertible` (the action
+ * records nothing to undo), `not-finished`, `reverted` (already undone by `revertedBy`), `purged`
+ * (the records were kept `undo.retentionDays` and removed at `purgedAt`), `nothing-changed`.
+ */
+export interface RunUndo {
+  available: boolean;
+  reason: 'not-revertible' | 'not-finished' | 'reverted' | 'purged' | 'nothing-changed' | null;
+  /** until when the records are kept (finished revertible runs) */
+  expiresAt: string | null;
+  purgedAt: string | null;
 }
 
 export interface RunResponse {

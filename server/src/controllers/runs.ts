@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import type { ListRunsResponse, Run, RunResponse } from '../contracts';
-import { listRunsQuerySchema, runIdParamSchema } from '../validation';
+import { listRunsQuerySchema, revertRequestSchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
 import { delivery, sendStarted } from '../utils/respond';
 import { getService } from '../utils/services';
@@ -42,6 +42,13 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async retry(ctx: Context) {
       const run = await readableRun(ctx);
       await sendStarted(ctx, () => getService(strapi, 'runner').retry(run, { ability: ctx.state.userAbility, user: ctx.state.user }, delivery(ctx)));
+    },
+
+    /** Undo: a new run that puts back what this one changed (entries changed since are left). */
+    async revert(ctx: Context) {
+      const run = await readableRun(ctx);
+      parseOrThrow(revertRequestSchema, ctx.request.body ?? {}, 'body');
+      await sendStarted(ctx, () => getService(strapi, 'runner').revert(run, reader(ctx), delivery(ctx)));
     },
 
     /**

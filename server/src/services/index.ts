@@ -5,6 +5,7 @@ import executor from './runs/executor';
 import forms from './registry/forms';
 import jobs from './runs/jobs';
 import worker from './runs/worker';
+import undo from './runs/undo';
 import outputs from './runs/outputs';
 import permissions from './access/permissions';
 import runAccess from './access/run-access';
@@ -22,6 +23,7 @@ export default {
   forms,
   jobs,
   worker,
+  undo,
   outputs,
   permissions,
   'run-access': runAccess,

@@ -60,8 +60,9 @@ export const isLocalizedAttribute = (model: Model, attribute: ModelAttribute) =>
 /** The column of an attribute in the database (metadata of the query layer, for any uid: content types and the plugin's tables). */
 export const columnName = (strapi: Core.Strapi, uid: string, attribute: string): string => {
   const meta = strapi.db.metadata.get(uid as Parameters<typeof strapi.db.metadata.get>[0]);
-  const column = (meta.attributes[attribute] as { columnName?: string } | undefined)?.columnName;
-  return column ?? attribute;
+  const definition = meta.attributes[attribute] as { columnName?: string; joinColumn?: { name?: string } } | undefined;
+  // createdBy/updatedBy: a relation held in a join column of the row itself (created_by_id)
+  return definition?.columnName ?? definition?.joinColumn?.name ?? attribute;
 };
 
 /** The same content type as Strapi's own schema type, for the developer API (supports, validate). */

@@ -109,6 +109,9 @@ same<z.infer<typeof listRunsQuerySchema>, ListRunsQuery>(true);
 
 export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive();
 
+/** POST /runs/:id/revert takes no options: the run says what to undo. */
+export const revertRequestSchema = z.object({}).strict();
+
 export const settingsSchema = z
   .object({
     contentTypes: z.record(z.string().min(1), z.object({ actions: z.array(z.string().min(1)).max(200) }).strict()),

@@ -7,7 +7,7 @@ import { useT } from '../../hooks/useT';
 /** What the run will do, in words; a destructive run over many entries asks for the count to be typed. */
 export const ConfirmBox = ({ confirm }: { confirm: BulkActionFlow['confirm'] }) => {
   const { t, formatNumber } = useT();
-  const { destructive, message, needsTypedCount, typedCount, setTypedCount, count } = confirm;
+  const { destructive, message, needsTypedCount, typedCount, setTypedCount, count, revertible } = confirm;
   return (
     <Box
       padding={4}
@@ -23,6 +23,11 @@ export const ConfirmBox = ({ confirm }: { confirm: BulkActionFlow['confirm'] }) 
             {message}
           </Typography>
         </Flex>
+        <Typography variant="pi" textColor={destructive ? 'danger700' : 'primary700'} data-testid="bulk-actions-undo-note">
+          {revertible
+            ? t('confirm.revertible', 'You can undo this run from the audit log.')
+            : t('confirm.not-revertible', 'This cannot be undone.')}
+        </Typography>
         {needsTypedCount ? (
           <Field.Root name="typed-count" required>
             <Field.Label>{t('confirm.type-count', 'Type {count} to confirm', { count: formatNumber(count) })}</Field.Label>

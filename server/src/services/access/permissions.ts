@@ -127,6 +127,15 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { $and: parts };
     },
 
+    /**
+     * Does the user hold every one of these permission words on this entity, conditions included
+     * (evaluated on the object, as the Content Manager does for an entry being created)?
+     */
+    canOnEntity(ability: UserAbility, uid: string, words: string[], entity: Record<string, unknown>): boolean {
+      const subject = permissionsManager(ability, uid).toSubject(entity, uid);
+      return words.every((word) => ability.can(rbacAction(word), subject));
+    },
+
     readWhere(ability: UserAbility, uid: string): Where | null {
       return conditionWhere(ability, uid, `${CONTENT_MANAGER}.read`);
     },

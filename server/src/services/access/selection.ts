@@ -206,6 +206,45 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { kind: 'query', total: matching.length, permittedIds: allowed, skipped, scope: rowScope(uid, locale) };
     },
 
+    /**
+     * The entries a run recorded changes for, as an undo may act on them: existing entries by the
+     * action's RBAC conditions, as any run; entries that no longer exist (the run deleted them) by
+     * the create permission and the action's, their conditions evaluated on the recorded entry.
+     */
+    async resolveRecorded(args: {
+      ability: UserAbility;
+      uid: string;
+      definition: BulkActionDefinition;
+      documentIds: string[];
+      locale: string | null;
+      /** the recorded entries of these (deleted) documents, as the permission conditions see an entry */
+      recorded: (documentIds: string[]) => Promise<Map<string, Record<string, unknown>>>;
+    }): Promise<ResolvedSelection> {
+      const { ability, uid, definition, documentIds, locale } = args;
+      const scope = rowScope(uid, locale);
+      const existing = new Set(await inChunks(uid, documentIds, scope));
+      const permitted = permissions().actionWhere(ability, uid, definition);
+      const allowedExisting =
+        permitted === null ? [] : isEmpty(permitted) ? [...existing] : await inChunks(uid, [...existing], and(scope, permitted));
+      const missing = documentIds.filter((id) => !existing.has(id));
+      const entities = missing.length && permitted !== null ? await args.recorded(missing) : new Map<string, Record<string, unknown>>();
+      const words = ['read', 'create', ...definition.permissions];
+      const recreatable = missing.filter((id) => {
+        const entity = entities.get(id);
+        return entity !== undefined && permissions().canOnEntity(ability, uid, words, entity);
+      });
+      const allowed = new Set([...allowedExisting, ...recreatable]);
+      const forbidden = documentIds.filter((id) => !allowed.has(id)).length;
+      return {
+        kind: 'documentIds',
+        total: documentIds.length,
+        // recording order (chunk after chunk of the original run)
+        permittedIds: documentIds.filter((id) => allowed.has(id)),
+        skipped: forbidden ? { [SKIP_REASONS.forbidden]: forbidden } : {},
+        scope,
+      };
+    },
+
     /** Labels for the preview: the content type's main field (as configured in the Content Manager). */
     async sample(uid: string, ids: string[], scope: Where, size = 10) {
       const wanted = ids.slice(0, size);

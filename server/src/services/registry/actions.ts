@@ -5,6 +5,7 @@ import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../.
 import type { BulkActionDefinition } from '../../types';
 import { getService } from '../../utils/services';
 import { contentTypeSchema, findModel } from '../../utils/models';
+import { REVERT_ACTION, revertAction } from '../../actions/revert';
 
 const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -21,6 +22,7 @@ const definitionSchema = z
     confirm: confirmSchema.optional(),
     mode: actionModeSchema,
     output: z.object({ contentType: z.string().min(1), extension: z.string().regex(/^[a-z0-9]+$/) }).strict().optional(),
+    revertible: z.boolean().optional(),
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     handler: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', 'must be a function'),
@@ -130,6 +132,11 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     get(contentType: string, name: string): BulkActionDefinition | undefined {
       return this.list(contentType).find((definition) => definition.name === name);
+    },
+
+    /** The definition a run executes: a registered action, or the plugin's own undo. */
+    definitionOf(contentType: string, name: string): BulkActionDefinition | undefined {
+      return name === REVERT_ACTION ? (revertAction as BulkActionDefinition) : this.get(contentType, name);
     },
 
     /** Every registered definition (for permission registration). */

@@ -64,7 +64,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       const chunks = getService(strapi, 'chunks');
       const run = await currentRun(runId);
       const job = await getService(strapi, 'runs').jobState(runId);
-      const definition = getService(strapi, 'actions').get(run.contentType, run.action);
+      const definition = getService(strapi, 'actions').definitionOf(run.contentType, run.action);
       if (!definition) {
         return this.settle(run, { error: new Error(`The action "${run.action}" is no longer available for ${run.contentType}`) });
       }
@@ -95,6 +95,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         count: run.total - run.skipped,
         scope: getService(strapi, 'selection').rowScope(run.contentType, run.locale),
         signal: controller.signal,
+        revertible: Boolean(definition.revertible),
         shouldStop: async () => {
           if (getService(strapi, 'worker').isStopping()) return 'pause';
           const control = await chunks.queue.control(runId);

@@ -41,6 +41,8 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (Date.now() - lastCleanup < CLEANUP_EVERY_MS) return;
     lastCleanup = Date.now();
     await getService(strapi, 'outputs').purgeExpired(config().exportRetentionHours);
+    const undo = strapi.config.get(`plugin::${PLUGIN_ID}.undo`) as PluginConfig['undo'];
+    await getService(strapi, 'undo').purgeExpired(undo.retentionDays);
   };
 
   const tick = () => {

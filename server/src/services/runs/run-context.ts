@@ -48,6 +48,8 @@ export function createRunContext(args: {
   count: number;
   scope: Record<string, unknown>;
   signal: AbortSignal;
+  /** record what updateAll and eachDocument change, for undo */
+  revertible?: boolean;
   /** checked between chunks */
   shouldStop: () => Promise<'cancel' | 'pause' | 'lost' | null>;
   output: OutputSink | null;
@@ -144,18 +146,22 @@ export function createRunContext(args: {
       const and = getService(strapi, 'selection').and;
       let changed = 0;
 
-      await walk(async (row, outcomes) => {
+      const undo = getService(strapi, 'undo');
+      const attributes = Object.keys(data);
+      await walk(async (row, outcomes, trx) => {
         const ids = row.documentIds.filter((id) => !outcomes[id]);
         if (!ids.length) return;
         const stamp = { updatedAt: new Date(), updatedBy: user.id };
         const inChunk = { documentId: { $in: ids } };
-        if (Object.keys(perLocale).length || !Object.keys(shared).length) {
-          await strapi.db.query(uid as any).updateMany({ where: and(scope, inChunk), data: { ...perLocale, ...stamp } });
-        }
-        if (Object.keys(shared).length) {
-          // non-localized attributes hold one value per document: every locale's draft row gets it
-          await strapi.db.query(uid as any).updateMany({ where: and(draftsOfEveryLocale, inChunk), data: { ...shared, ...stamp } });
-        }
+        const update = async (where: Record<string, unknown>, values: Record<string, unknown>) => {
+          // undo: the rows' previous values, in the chunk's transaction, before they change
+          if (args.revertible) await undo.recordRows(trx, { runId, position: row.position, uid, where, attributes });
+          await strapi.db.query(uid as any).updateMany({ where, data: { ...values, ...stamp } });
+        };
+        if (Object.keys(perLocale).length || !Object.keys(shared).length) await update(and(scope, inChunk), perLocale);
+        // non-localized attributes hold one value per document: every locale's draft row gets it
+        if (Object.keys(shared).length) await update(and(draftsOfEveryLocale, inChunk), shared);
+        if (args.revertible) await undo.recordWritten(trx, { runId, position: row.position, uid, attributes });
         changed += ids.length;
       }, true);
       return changed;
@@ -204,7 +210,10 @@ export function createRunContext(args: {
               // the document's changes and its outcome commit together: a restart never repeats it,
               // and neither does a worker that took the chunk over (saveOutcomes checks the claim)
               await strapi.db.transaction(async ({ trx }) => {
+                // undo: the document's versions before `fn`, recorded with what `fn` left
+                const before = args.revertible ? await getService(strapi, 'undo').snapshot(uid, id, locale) : null;
                 await fn(byId.get(id) as any);
+                if (before) await getService(strapi, 'undo').recordDocument({ runId, position: row.position, uid, documentId: id, locale, before });
                 outcomes[id] = outcomes[id] ?? { done: true };
                 await chunks.saveOutcomes(row.id, workerId, outcomes, trx);
               });

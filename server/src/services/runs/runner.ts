@@ -11,6 +11,7 @@ import { createStreamSink, outputFileName } from './outputs';
 import type { ResolvedSelection } from '../access/selection';
 import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
+import { revertAction, type RevertParams } from '../../actions/revert';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {
@@ -43,6 +44,22 @@ export type RunStarted =
       download: { filename: string; contentType: string; stream: NodeJS.ReadableStream };
       completion: Promise<unknown>;
     };
+
+/** Why POST /runs/:id/revert is refused, in the editor's words. */
+const undoRefusal = (run: Run) => {
+  switch (run.undo.reason) {
+    case 'not-revertible':
+      return `"${run.action}" records nothing to undo: run ${run.id} cannot be undone`;
+    case 'not-finished':
+      return `Run ${run.id} is ${run.status}: it can be undone once it has finished`;
+    case 'reverted':
+      return `Run ${run.id} was undone already${run.revertedBy ? ` (run ${run.revertedBy})` : ''}`;
+    case 'purged':
+      return `The undo records of run ${run.id} were removed on ${run.undo.purgedAt?.slice(0, 10)}: it can no longer be undone`;
+    default:
+      return `Run ${run.id} changed nothing: there is nothing to undo`;
+  }
+};
 
 /**
  * One run, end to end: resolve the action, check permissions, freeze the selection, signal,
@@ -167,6 +184,46 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       return this.run(run.contentType, run.action, request, caller, delivery);
     },
 
+    /**
+     * Undoes a run: a new run (action `revert`) over the entries it recorded changes for, with the
+     * original action's permissions checked per record as for any run. Entries deleted by the run
+     * exist nowhere to check conditions on: they come back only for a user whose create permission
+     * has no conditions. The original is marked first, so two undos of one run cannot both start.
+     */
+    async revert(run: Run, caller: Caller, delivery: Delivery = {}): Promise<RunStarted> {
+      if (!run.undo.available) throw new errors.ApplicationError(undoRefusal(run));
+      const original = getService(strapi, 'actions').get(run.contentType, run.action);
+      if (!original?.revertible) {
+        throw new errors.ApplicationError(`"${run.action}" is no longer available for ${run.contentType}: run ${run.id} cannot be undone`);
+      }
+      getService(strapi, 'permissions').assertCanRun(caller.ability, run.contentType, original);
+      const user = runUser(caller.user);
+      const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode: original.mode } as BulkActionDefinition;
+      const entries = await getService(strapi, 'undo').recordedEntries(run.id);
+      const selection = await getService(strapi, 'selection').resolveRecorded({
+        ability: caller.ability, uid: run.contentType, definition, documentIds: entries, locale: run.locale,
+        recorded: (ids) => getService(strapi, 'undo').recordedEntities(run.id, ids, run.locale),
+      });
+      if (!(await getService(strapi, 'runs').markReverting(run.id))) {
+        throw new errors.ApplicationError(`Run ${run.id} is being undone or was undone already`);
+      }
+      try {
+        const params: RevertParams = { runId: run.id, mode: original.mode };
+        const started = await this.launch(
+          {
+            definition, uid: run.contentType, locale: run.locale, user, params, selection, revertOf: run.id,
+            request: { selection: { documentIds: entries }, ...(run.locale ? { locale: run.locale } : {}), params },
+          },
+          delivery
+        );
+        await getService(strapi, 'runs').markReverted(run.id, started.run.id);
+        return started;
+      } catch (error) {
+        await getService(strapi, 'runs').markReverted(run.id, null);
+        throw error;
+      }
+    },
+
     availableActions(uid: string) {
       assertActionable(uid);
       return getService(strapi, 'actions').list(uid).map((definition) => ({
@@ -190,6 +247,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           description: definition.description ?? null,
           mode: definition.mode,
           destructive: Boolean(definition.confirm?.destructive),
+          revertible: Boolean(definition.revertible),
           form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
         }));
@@ -258,6 +316,29 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
+      return this.launch({ definition, uid, locale, user, request, params, selection }, { acceptsFile });
+    },
+
+    /**
+     * Starts a run whose action, params and selection are resolved: `start` fires, the selection is
+     * frozen with the run row, then the run executes inside the request or is queued.
+     */
+    async launch(
+      resolved: {
+        definition: BulkActionDefinition;
+        uid: string;
+        locale: string | null;
+        user: RunUser;
+        request: RunRequest;
+        params: Record<string, unknown>;
+        selection: ResolvedSelection;
+        /** a revert: the run it undoes */
+        revertOf?: number;
+      },
+      { acceptsFile = () => true }: Delivery = {}
+    ): Promise<RunStarted> {
+      const { definition, uid, locale, user, request, params, selection } = resolved;
+      const name = definition.name;
       const base = { definition, uid, locale, user, request };
       const auditParams = getService(strapi, 'forms').redact(definition, params);
 
@@ -286,6 +367,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           params: auditParams,
           idempotencyKey: request.idempotencyKey ?? null,
           skippedReasons: selection.skipped,
+          revertible: Boolean(definition.revertible),
+          revertOf: resolved.revertOf ?? null,
         },
         { status: queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'worker').id, params, selection: request.selection },
         selection.permittedIds,

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { ListRunsQuery, Run, RunStatus, Selection } from '../../contracts';
+import type { ListRunsQuery, Run, RunStatus, RunUndo, Selection } from '../../contracts';
 import { RUN_UID } from '../../content-types';
 import type { ActionOutput } from '../../types';
 import { outputFileName } from './outputs';
@@ -13,7 +13,7 @@ import { columnName, findModel } from '../../utils/models';
 const RUN_FIELDS = [
   'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
   'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'finishedAt',
-  'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType',
+  'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType', 'revertible', 'revertOf', 'revertedBy', 'undoPurgedAt',
 ] as const;
 
 /**
@@ -46,6 +46,10 @@ export interface RunRow {
   outputPath: string | null;
   outputName: string | null;
   outputType: string | null;
+  revertible: boolean | number | null;
+  revertOf: number | null;
+  revertedBy: number | null;
+  undoPurgedAt: Date | string | null;
 }
 
 /** RUN_FIELDS and RunRow name the same columns (a compile error otherwise). */
@@ -55,8 +59,29 @@ void sameColumns;
 const toIso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 const FINISHED: RunStatus[] = ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled'];
 
-/** A row of the audit log as the API shows it. */
-export const toRun = (row: RunRow): Run => ({
+const ACTIVE: RunStatus[] = ['queued', 'running'];
+
+/** Whether the run can be undone now, and why not (see RunUndo). */
+const undoOf = (row: RunRow, retentionDays: number): RunUndo => {
+  const finishedAt = row.finishedAt ? new Date(row.finishedAt).getTime() : null;
+  const expiresAt = row.revertible && finishedAt !== null ? new Date(finishedAt + retentionDays * 86_400_000).toISOString() : null;
+  const purgedAt = toIso(row.undoPurgedAt);
+  const reason: RunUndo['reason'] = !row.revertible
+    ? 'not-revertible'
+    : ACTIVE.includes(row.status)
+      ? 'not-finished'
+      : row.revertedBy
+        ? 'reverted'
+        : purgedAt
+          ? 'purged'
+          : !row.succeeded
+            ? 'nothing-changed'
+            : null;
+  return { available: reason === null, reason, expiresAt, purgedAt };
+};
+
+/** A row of the audit log as the API shows it; `retentionDays` (config undo.retentionDays) dates its undo. */
+export const toRun = (row: RunRow, retentionDays = 30): Run => ({
   id: row.id,
   action: row.action,
   contentType: row.contentType,
@@ -80,6 +105,9 @@ export const toRun = (row: RunRow): Run => ({
   idempotencyKey: row.idempotencyKey ?? null,
   // a file lives in the database (outputs); a path is a file an older version wrote to a local disk
   download: row.outputName && !row.outputPath ? { name: row.outputName, contentType: row.outputType ?? 'application/octet-stream' } : null,
+  undo: undoOf(row, retentionDays),
+  revertOf: row.revertOf ?? null,
+  revertedBy: row.revertedBy ?? null,
 });
 
 export interface RunStart {
@@ -95,6 +123,10 @@ export interface RunStart {
   idempotencyKey?: string | null;
   /** skipped while resolving the selection (not-found, forbidden) */
   skippedReasons: Record<string, number>;
+  /** the action records what it changes (its runs can be undone) */
+  revertible?: boolean;
+  /** a revert: the run it undoes */
+  revertOf?: number | null;
 }
 
 /** What a worker needs to resume a run: kept on the row, not shown in the audit log. */
@@ -112,6 +144,8 @@ export interface JobState {
 /** The audit log and job bookkeeping: one row per run. */
 const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(RUN_UID);
+  const retentionDays = () => (strapi.config.get(`plugin::bulk-actions.undo`) as { retentionDays: number }).retentionDays;
+  const asRun = (row: RunRow) => toRun(row, retentionDays());
   const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
   return {
@@ -124,7 +158,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
           processed: 0, succeeded: 0, skipped: 0, failed: 0, skippedReasons: {}, failures: [],
         },
       });
-      return toRun(row);
+      return asRun(row);
     },
 
     /** Creates the run row with its frozen selection, in one transaction: a run never exists without its chunks. */
@@ -153,7 +187,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
           },
         });
         await getService(strapi, 'chunks').freeze(row.id, permittedIds, chunkSize);
-        return toRun(row);
+        return asRun(row);
       });
     },
 
@@ -226,14 +260,25 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** Claims the undo of a run (revertedBy -1 while the revert starts); false when another undo has it. */
+    async markReverting(id: number): Promise<boolean> {
+      const { count } = await query().updateMany({ where: { id, revertedBy: { $null: true } }, data: { revertedBy: -1 } });
+      return count > 0;
+    },
+
+    /** The revert that undid the run (null: the revert did not start, the run can be undone again). */
+    async markReverted(id: number, revertRunId: number | null) {
+      await query().update({ where: { id }, data: { revertedBy: revertRunId } });
+    },
+
     async findOne(id: number): Promise<Run | null> {
       const row = await query().findOne({ where: { id }, select: RUN_FIELDS });
-      return row ? toRun(row) : null;
+      return row ? asRun(row) : null;
     },
 
     async findByIdempotencyKey(userId: number, idempotencyKey: string): Promise<Run | null> {
       const row = await query().findOne({ where: { userId, idempotencyKey }, select: RUN_FIELDS });
-      return row ? toRun(row) : null;
+      return row ? asRun(row) : null;
     },
 
     /** A page of the audit log; `visible` (from the run-access service) limits it to what the reader may see. */
@@ -249,7 +294,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
         query().count({ where }),
       ]);
       return {
-        results: rows.map(toRun),
+        results: rows.map(asRun),
         pagination: { page, pageSize, pageCount: Math.ceil(total / pageSize), total },
       };
     },

@@ -1,0 +1,56 @@
+import type { BulkActionDefinition } from '../types';
+import { getService } from '../utils/services';
+
+export const REVERT_ACTION = 'revert';
+
+export interface RevertParams extends Record<string, unknown> {
+  /** the run being undone */
+  runId: number;
+  /** how the original changed its entries: column values (query) or document versions (documents) */
+  mode: 'query' | 'documents';
+}
+
+/**
+ * Undo of a run. Not in the registry: no settings enable it and no list offers it; a run is undone
+ * from its page (POST /runs/:id/revert), with the permissions of the action it undoes, per record.
+ */
+export const revertAction: BulkActionDefinition<RevertParams> = {
+  name: REVERT_ACTION,
+  label: 'Undo a run',
+  description: 'Puts the entries a run changed back as they were before it.',
+  contentTypes: '*',
+  permissions: ['read'],
+  mode: 'query',
+  async handler(run) {
+    const undo = getService(run.strapi, 'undo');
+    const { runId, mode } = run.params;
+    let restored = 0;
+    let changedSince = 0;
+    const count = (documentId: string, outcome: { done?: true; skipped?: string; failed?: string }) => {
+      if ('skipped' in outcome && outcome.skipped) {
+        changedSince += 1;
+        run.skip(documentId, outcome.skipped);
+      } else if ('failed' in outcome && outcome.failed) run.fail(documentId, outcome.failed);
+      else restored += 1;
+    };
+    if (mode === 'documents') {
+      await run.eachDocument(
+        async ({ documentId }) => {
+          const outcome = await undo.revertDocument(runId, run.uid, documentId, run.locale);
+          if ('skipped' in outcome) return count(documentId, outcome);
+          restored += 1;
+        },
+        { load: false }
+      );
+    } else {
+      await run.eachChunk(async (documentIds, { trx }) => {
+        const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds);
+        for (const documentId of documentIds) count(documentId, outcomes[documentId] ?? { skipped: 'changed-since' });
+      });
+    }
+    run.message(
+      `${restored} ${restored === 1 ? 'entry' : 'entries'} put back as before run ${runId}` +
+        (changedSince ? `; ${changedSince} changed since, left as they are` : '')
+    );
+  },
+};

@@ -1,0 +1,317 @@
+import type { Core } from '@strapi/strapi';
+import { RUN_UID, RUN_UNDO_UID } from '../../content-types';
+import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
+import type { Knex } from './queue';
+
+type Where = Record<string, unknown>;
+type Data = Record<string, unknown>;
+
+/** A document's rows of one locale as they were: its draft and its published version (either may be missing). */
+export interface DocumentVersions {
+  draft: Data | null;
+  published: Data | null;
+  /** the admin user who created the document: restored with it (ownership conditions depend on it) */
+  createdBy: number | null;
+}
+
+/** What a revert did with one entry. */
+export type RevertOutcome = { done: true } | { skipped: 'changed-since' } | { failed: string };
+
+/** Columns every content type has and no undo restores through the data: the document's identity and history. */
+const SYSTEM_ATTRIBUTES = new Set(['id', 'documentId', 'locale', 'localizations', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
+
+const stripIds = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(stripIds);
+  if (!value || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, inner]) => [key, stripIds(inner)]));
+};
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Undo. A revertible run records, in the transaction of each change, what it needs to put the entry
+ * back: query mode (updateAll) copies the previous values of the columns it writes with one
+ * INSERT … SELECT per chunk, and the values it wrote right after the UPDATE; documents mode keeps each
+ * document's versions before the change and a stamp (row ids and updatedAt) after it. A revert puts
+ * back the entries whose rows still are what the run left (`after`), and skips the others as
+ * `changed-since`.
+ */
+const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => strapi.db.connection;
+  const tableOf = (uid: string) => (strapi.db.metadata.get(uid as any) as { tableName: string }).tableName;
+  const undoTable = () => tableOf(RUN_UNDO_UID);
+  const u = (attribute: string) => columnName(strapi, RUN_UNDO_UID, attribute);
+  const isPostgres = () => strapi.db.dialect.client === 'postgres';
+
+  /**
+   * `CAST(json_object('views', t.views, ...) AS TEXT)`: the row's values as its database holds them.
+   * Restoring writes them back as they are, so no type conversion can change a value on the way.
+   */
+  const jsonOf = (db: Knex, alias: string, pairs: Array<[string, string]>, as?: string) => {
+    const fn = isPostgres() ? 'json_build_object' : 'json_object';
+    return db.raw(
+      `CAST(${fn}(${pairs.map(() => 'CAST(? AS TEXT), ??').join(', ')}) AS TEXT)${as ? ' AS ??' : ''}`,
+      [...pairs.flatMap(([key, column]) => [key, `${alias}.${column}`]), ...(as ? [as] : [])]
+    );
+  };
+
+  /** The attribute → column pairs a query-mode change of these attributes writes, with the stamp updateAll adds. */
+  const columnsOf = (uid: string, attributes: string[]): Array<[string, string]> => {
+    const model = getModel(strapi, uid);
+    return [...new Set([...attributes, 'updatedAt', 'updatedBy'])]
+      .filter((attribute) => Object.hasOwn(model.attributes, attribute))
+      .map((attribute) => [attribute, columnName(strapi, uid, attribute)]);
+  };
+
+  /** The ids of the rows a Query Engine `where` matches, as a knex subquery. */
+  const rowIds = (uid: string, where: Where) => strapi.db.queryBuilder(uid).select('id').where(where).getKnexQuery();
+
+  /** A relation/media/component-aware snapshot of a document's rows of one locale, as Document Service data. */
+  const populateOf = (uid: string) => {
+    const populate: Record<string, unknown> = {};
+    for (const [name, attribute] of Object.entries(getModel(strapi, uid).attributes) as Array<[string, any]>) {
+      if (SYSTEM_ATTRIBUTES.has(name)) continue;
+      if (attribute.type === 'relation' && !String(attribute.relation).startsWith('morph')) populate[name] = { select: ['documentId'] };
+      else if (attribute.type === 'media') populate[name] = { select: ['id'] };
+      else if (attribute.type === 'component') populate[name] = true;
+    }
+    return populate;
+  };
+
+  const toData = (uid: string, row: Data): Data => {
+    const data: Data = {};
+    for (const [name, attribute] of Object.entries(getModel(strapi, uid).attributes) as Array<[string, any]>) {
+      // a password is stored hashed: writing the hash back through the Document Service would hash it again
+      if (SYSTEM_ATTRIBUTES.has(name) || attribute.type === 'password' || attribute.type === 'dynamiczone') continue;
+      const value = row[name];
+      if (attribute.type === 'relation') {
+        if (String(attribute.relation).startsWith('morph')) continue;
+        data[name] = Array.isArray(value) ? value.map((target: any) => target.documentId) : ((value as any)?.documentId ?? null);
+      } else if (attribute.type === 'media') {
+        data[name] = Array.isArray(value) ? value.map((file: any) => file.id) : ((value as any)?.id ?? null);
+      } else if (attribute.type === 'component') {
+        data[name] = stripIds(value ?? null);
+      } else {
+        data[name] = value ?? null;
+      }
+    }
+    return data;
+  };
+
+  const localeWhere = (uid: string, locale: string | null): Where => (locale && isLocalized(getModel(strapi, uid)) ? { locale } : {});
+
+  /** Row ids and timestamps of a document's rows of one locale: what "unchanged since" is checked against. */
+  const stampOf = async (uid: string, documentId: string, locale: string | null) => {
+    const rows = await strapi.db.query(uid as any).findMany({
+      where: { documentId, ...localeWhere(uid, locale) },
+      select: ['id', 'updatedAt', 'publishedAt'],
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((row: any) => ({
+      id: row.id,
+      updatedAt: row.updatedAt ? new Date(row.updatedAt).toISOString() : null,
+      publishedAt: row.publishedAt ? new Date(row.publishedAt).toISOString() : null,
+    }));
+  };
+
+  return {
+    // ------------------------------------------------------------------------------ recording (query mode)
+
+    /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes. */
+    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where; attributes: string[] }) {
+      const { runId, position, uid, where, attributes } = args;
+      const select = trx
+        .select(
+          trx.raw('?', [runId]),
+          trx.raw('?', [position]),
+          `t.${columnName(strapi, uid, 'documentId')}`,
+          't.id',
+          trx.raw('?', ['columns']),
+          jsonOf(trx, 't', columnsOf(uid, attributes))
+        )
+        .from({ t: tableOf(uid) })
+        .whereIn('t.id', rowIds(uid, where))
+        // a row two UPDATEs of one chunk touch (localized and shared attributes) keeps its first values
+        .whereNotExists(
+          trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
+        )
+        .toSQL();
+      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before'].map(u);
+      await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${select.sql}`, [undoTable(), ...columns, ...select.bindings]);
+    },
+
+    /** After the chunk's UPDATE, in the same transaction: the values it wrote, row by row. */
+    async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[] }) {
+      const { runId, position, uid, attributes } = args;
+      const written = trx
+        .select(jsonOf(trx, 't', columnsOf(uid, attributes)))
+        .from({ t: tableOf(uid) })
+        .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
+      await trx(undoTable())
+        .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' })
+        .whereNull(u('after'))
+        .update({ [u('after')]: written });
+    },
+
+    // --------------------------------------------------------------------------- recording (documents mode)
+
+    /** Before `fn`, inside the entry's transaction: the document's versions in the run's locale. */
+    async snapshot(uid: string, documentId: string, locale: string | null): Promise<DocumentVersions> {
+      const rows = await strapi.db.query(uid as any).findMany({
+        where: { documentId, ...localeWhere(uid, locale) },
+        populate: { ...populateOf(uid), createdBy: { select: ['id'] } } as any,
+      });
+      const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
+      const draft = rows.find((row: any) => !draftAndPublish || row.publishedAt === null) ?? null;
+      const published = draftAndPublish ? (rows.find((row: any) => row.publishedAt !== null) ?? null) : null;
+      return {
+        draft: draft && toData(uid, draft),
+        published: published && toData(uid, published),
+        createdBy: (draft ?? published)?.createdBy?.id ?? null,
+      };
+    },
+
+    /** After `fn`, in the same transaction: the versions as the run left them, and the record. */
+    async recordDocument(args: { runId: number; position: number; uid: string; documentId: string; locale: string | null; before: DocumentVersions }) {
+      const after = await stampOf(args.uid, args.documentId, args.locale);
+      await strapi.db.query(RUN_UNDO_UID).create({
+        data: {
+          runId: args.runId, position: args.position, entry: args.documentId, kind: 'versions',
+          before: JSON.stringify(args.before), after: JSON.stringify(after),
+        },
+      });
+    },
+
+    // --------------------------------------------------------------------------------------- reverting
+
+    /** Deleted entries as the permission conditions see an entry: recorded fields, locale and creator. */
+    async recordedEntities(runId: number, documentIds: string[], locale: string | null): Promise<Map<string, Data>> {
+      const entities = new Map<string, Data>();
+      for (let i = 0; i < documentIds.length; i += 500) {
+        const records = await strapi.db.query(RUN_UNDO_UID).findMany({
+          where: { runId, kind: 'versions', entry: { $in: documentIds.slice(i, i + 500) } },
+          select: ['entry', 'before'],
+        });
+        for (const record of records) {
+          const before = JSON.parse(record.before) as DocumentVersions;
+          entities.set(record.entry, {
+            ...(before.draft ?? before.published ?? {}),
+            ...(locale ? { locale } : {}),
+            createdBy: before.createdBy === null ? null : { id: before.createdBy },
+          });
+        }
+      }
+      return entities;
+    },
+
+    /** The entries a run recorded changes for, in recording order. */
+    async recordedEntries(runId: number): Promise<string[]> {
+      const rows = await knex()(undoTable()).where(u('runId'), runId).select(u('entry')).min({ first: 'id' }).groupBy(u('entry')).orderBy('first');
+      return rows.map((row: any) => row[u('entry')]);
+    },
+
+    /**
+     * Query mode, inside the revert chunk's transaction: rows still holding what the run wrote get
+     * their previous values back; a document any of whose rows changed since is left as it is.
+     */
+    async revertRows(trx: Knex, runId: number, uid: string, documentIds: string[]): Promise<Record<string, RevertOutcome>> {
+      const records = await trx(undoTable())
+        .where({ [u('runId')]: runId, [u('kind')]: 'columns' })
+        .whereIn(u('entry'), documentIds)
+        .select(u('entry'), u('rowId'), u('before'), u('after'));
+      const outcomes: Record<string, RevertOutcome> = {};
+      const byKeys = new Map<string, any[]>();
+      for (const record of records) {
+        const keys = Object.keys(JSON.parse(record[u('before')])).join(',');
+        byKeys.set(keys, [...(byKeys.get(keys) ?? []), record]);
+      }
+      const restore: Array<{ rowId: number; values: Data }> = [];
+      for (const [keys, group] of byKeys) {
+        const pairs = columnsOf(uid, keys.split(','));
+        const now = await trx
+          .select('t.id', jsonOf(trx, 't', pairs, 'now'))
+          .from({ t: tableOf(uid) })
+          .whereIn('t.id', group.map((record) => record[u('rowId')]));
+        const current = new Map(now.map((row: any) => [Number(row.id), row.now === null ? null : JSON.parse(row.now)]));
+        for (const record of group) {
+          const entry = record[u('entry')];
+          const written = record[u('after')] === null ? null : JSON.parse(record[u('after')]);
+          const row = current.get(Number(record[u('rowId')]));
+          if (!row || !sameJson(row, written)) outcomes[entry] = { skipped: 'changed-since' };
+          else if (!outcomes[entry]) outcomes[entry] = { done: true };
+          const before = JSON.parse(record[u('before')]) as Data;
+          restore.push({ rowId: Number(record[u('rowId')]), values: Object.fromEntries(pairs.map(([attribute, column]) => [column, before[attribute]])) });
+        }
+      }
+      // one UPDATE per distinct set of previous values (an update-field run has one or a few)
+      const byValues = new Map<string, { values: Data; rowIds: number[] }>();
+      const entryOfRow = new Map(records.map((record: any) => [Number(record[u('rowId')]), record[u('entry')]]));
+      for (const { rowId, values } of restore) {
+        if (!('done' in (outcomes[entryOfRow.get(rowId)!] ?? {}))) continue;
+        const key = JSON.stringify(values);
+        const group = byValues.get(key) ?? { values, rowIds: [] };
+        group.rowIds.push(rowId);
+        byValues.set(key, group);
+      }
+      for (const { values, rowIds: ids } of byValues.values()) {
+        for (let i = 0; i < ids.length; i += 500) await trx(tableOf(uid)).whereIn('id', ids.slice(i, i + 500)).update(values);
+      }
+      return outcomes;
+    },
+
+    /**
+     * Documents mode, inside the revert entry's transaction: a document whose rows are as the run left
+     * them gets its versions back through the Document Service (its published version first, then its
+     * draft); deleted entries come back under their documentId.
+     */
+    async revertDocument(runId: number, uid: string, documentId: string, locale: string | null): Promise<RevertOutcome> {
+      const record = await strapi.db.query(RUN_UNDO_UID).findOne({ where: { runId, entry: documentId, kind: 'versions' } });
+      if (!record) return { skipped: 'changed-since' };
+      if (!sameJson(await stampOf(uid, documentId, locale), JSON.parse(record.after ?? '[]'))) return { skipped: 'changed-since' };
+      const before = JSON.parse(record.before) as DocumentVersions;
+      const documents = strapi.documents(uid as any);
+      const loc = localeWhere(uid, locale);
+      let exists = Boolean(await strapi.db.query(uid as any).findOne({ where: { documentId }, select: ['id'] }));
+      const write = async (data: Data) => {
+        if (exists) await documents.update({ documentId, ...loc, data } as any);
+        else await documents.create({ ...loc, data: { ...data, documentId } } as any);
+        exists = true;
+      };
+      if (hasDraftAndPublish(getModel(strapi, uid))) {
+        const published = await strapi.db.query(uid as any).findOne({ where: { documentId, ...loc, publishedAt: { $notNull: true } }, select: ['id'] });
+        if (before.published) {
+          await write(before.published);
+          await documents.publish({ documentId, ...loc } as any);
+        } else if (published) {
+          await documents.unpublish({ documentId, ...loc } as any);
+        }
+        if (before.draft) await write(before.draft);
+      } else if (before.draft) {
+        await write(before.draft);
+      }
+      // the Document Service sets no creator without a request user: the recorded one comes back
+      if (before.createdBy !== null) {
+        await strapi.db.query(uid as any).updateMany({ where: { documentId, ...loc }, data: { createdBy: before.createdBy } });
+      }
+      return { done: true };
+    },
+
+    /** Undo records of runs finished more than `days` ago are removed; the run keeps when. */
+    async purgeExpired(days: number) {
+      const before = new Date(Date.now() - days * 86_400_000);
+      const runs = knex()(tableOf(RUN_UID));
+      const r = (attribute: string) => columnName(strapi, RUN_UID, attribute);
+      const expired = await runs.clone().where(r('revertible'), true).whereNull(r('undoPurgedAt')).where(r('finishedAt'), '<', before).select('id').limit(500);
+      for (const { id } of expired) {
+        await strapi.db.transaction(async ({ trx }) => {
+          await trx(undoTable()).where(u('runId'), id).delete();
+          await trx(tableOf(RUN_UID)).where({ id }).update({ [r('undoPurgedAt')]: new Date() });
+        });
+      }
+      return expired.length;
+    },
+  };
+};
+
+export default createUndoService;
+export type UndoService = ReturnType<typeof createUndoService>;

@@ -1,0 +1,196 @@
+import { bootPlayground, type TestApp } from '../helpers/strapi';
+import { ARTICLE, actionUrl, followRun, insertArticles } from '../helpers/content';
+
+const CM = `/content-manager/collection-types/${ARTICLE}`;
+
+/**
+ * Undo: a revertible run records what it changes in the transaction of the change; POST
+ * /runs/:id/revert puts back the entries still as the run left them and skips the others.
+ */
+describe('undo a run', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await bootPlayground({ articles: 40 });
+    await app.enableActions(ARTICLE, ['update-field', 'delete', 'publish', 'unpublish', 'export-csv', 'mark-reviewed']);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** Every row of these documents (all locales, drafts and published), as the database holds them. */
+  const rowsOf = (documentIds: string[]) =>
+    app
+      .knex()('articles')
+      .whereIn('document_id', documentIds)
+      .orderBy('id')
+      .select('id', 'document_id', 'locale', 'title', 'stage', 'views', 'featured', 'published_at', 'updated_at', 'updated_by_id');
+
+  const enDrafts = async (where: Record<string, unknown> = {}) =>
+    app.knex()('articles').where({ locale: 'en', ...where }).whereNull('published_at').orderBy('id').select('document_id', 'title', 'stage');
+
+  /** COUNT(*) of a query as a number (PostgreSQL answers it as text) */
+  const countOf = async (query: any) => Number((await query.count({ n: '*' }))[0].n);
+
+  const run = (action: string, body: Record<string, unknown>) => app.as('editor').post(actionUrl(ARTICLE, action, 'run')).send(body);
+  const revert = (runId: number, body: unknown = {}) => app.as('editor').post(`/bulk-actions/runs/${runId}/revert`).send(body as object);
+  const getRun = async (runId: number) => (await app.as('editor').get(`/bulk-actions/runs/${runId}`)).body.data.run;
+
+  it('puts back the previous values of an update-field run, and skips an entry changed since', async () => {
+    const picked = (await enDrafts()).filter((row: any) => row.stage !== 'trash').slice(0, 6).map((row: any) => row.document_id);
+    const before = await rowsOf(picked);
+
+    const res = await run('update-field', { selection: { documentIds: picked }, params: { field: 'stage', value: 'trash' } });
+    expect(res.status).toBe(200);
+    const original = res.body.data.run;
+    expect(original).toMatchObject({ status: 'succeeded', succeeded: 6, undo: { available: true, reason: null } });
+    expect(Date.parse(original.undo.expiresAt) - Date.parse(original.finishedAt)).toBe(30 * 86_400_000);
+
+    // an editor changes one of them afterwards, through the Content Manager
+    const edited = picked[2];
+    const put = await app.as('editor').put(`${CM}/${edited}?locale=en`).send({ title: 'Edited after the run' });
+    expect(put.status).toBe(200);
+
+    const undo = await revert(original.id);
+    expect(undo.status).toBe(200);
+    expect(undo.body.data.run).toMatchObject({
+      action: 'revert',
+      revertOf: original.id,
+      // skipped entries make a run partial, as for any action
+      status: 'partial',
+      total: 6,
+      succeeded: 5,
+      skipped: 1,
+      skippedReasons: { 'changed-since': 1 },
+    });
+    expect(undo.body.data.run.message.split('\n')[0]).toBe(`5 entries put back as before run ${original.id}; 1 changed since, left as they are`);
+
+    // the five come back exactly (values and their updatedAt/updatedBy); the edited one keeps both changes
+    const after = await rowsOf(picked);
+    expect(after.filter((row: any) => row.document_id !== edited)).toEqual(before.filter((row: any) => row.document_id !== edited));
+    const editedNow = after.filter((row: any) => row.document_id === edited && row.locale === 'en' && row.published_at === null);
+    expect(editedNow).toEqual([expect.objectContaining({ stage: 'trash', title: 'Edited after the run' })]);
+
+    // linked both ways; a second undo is refused with a message
+    expect(await getRun(original.id)).toMatchObject({ revertedBy: undo.body.data.run.id, undo: { available: false, reason: 'reverted' } });
+    const again = await revert(original.id);
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toBe(`Run ${original.id} was undone already (run ${undo.body.data.run.id})`);
+  });
+
+  it('puts back a non-localized field on every locale it was written to', async () => {
+    const withFr = await app.knex()('articles as a').join('articles as f', 'f.document_id', 'a.document_id')
+      .where({ 'a.locale': 'en', 'f.locale': 'fr' }).whereNull('a.published_at').whereNull('f.published_at').distinct('a.document_id').limit(3);
+    const picked = withFr.map((row: any) => row.document_id);
+    expect(picked.length).toBeGreaterThan(0);
+    const before = await rowsOf(picked);
+
+    const res = await run('update-field', { selection: { documentIds: picked }, params: { field: 'views', value: 4242 } });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: picked.length });
+    const frViews = await app.knex()('articles').whereIn('document_id', picked).where({ locale: 'fr' }).whereNull('published_at').pluck('views');
+    expect(frViews.every((views: number) => views === 4242)).toBe(true);
+
+    const undo = await revert(res.body.data.run.id);
+    expect(undo.body.data.run).toMatchObject({ status: 'succeeded', succeeded: picked.length, skipped: 0 });
+    expect(await rowsOf(picked)).toEqual(before);
+  });
+
+  it('brings deleted entries back under their documentId, with their fields, relation and published version', async () => {
+    const published = await app.knex()('articles').where({ locale: 'en' }).whereNotNull('published_at').first('document_id');
+    const drafts = (await enDrafts()).map((row: any) => row.document_id).filter((id: string) => id !== published.document_id);
+    const picked = [published.document_id, ...drafts.slice(10, 12)];
+    const view = async (documentId: string, status: 'draft' | 'published' = 'draft') => {
+      const res = await app.as('editor').get(`${CM}/${documentId}?locale=en&status=${status}&populate[category]=true`);
+      const data = res.body.data;
+      return data && { documentId: data.documentId, title: data.title, body: data.body, stage: data.stage, views: data.views, featured: data.featured, category: data.category?.documentId ?? null, publishedAt: Boolean(data.publishedAt) };
+    };
+    const before = await Promise.all(picked.map((id) => view(id)));
+    const creators = () => app.knex()('articles').whereIn('document_id', picked).where({ locale: 'en' }).orderBy(['document_id', 'published_at']).select('document_id', 'created_by_id');
+    const creatorsBefore = await creators();
+    const publishedBefore = await view(published.document_id, 'published');
+    expect(publishedBefore?.publishedAt).toBe(true);
+
+    const res = await run('delete', { selection: { documentIds: picked } });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3, undo: { available: true } });
+    expect(await countOf(app.knex()('articles').whereIn('document_id', picked).where({ locale: 'en' }))).toBe(0);
+
+    const undo = await revert(res.body.data.run.id);
+    expect(undo.body.data.run).toMatchObject({ action: 'revert', status: 'succeeded', succeeded: 3, failed: 0, skippedReasons: {} });
+    expect(await Promise.all(picked.map((id) => view(id)))).toEqual(before);
+    expect(await view(published.document_id, 'published')).toEqual(publishedBefore);
+    // the creator comes back too: "only what they created" conditions hold for the restored entries
+    expect(await creators()).toEqual(creatorsBefore);
+  });
+
+  it('unpublishes what a publish run published, and republishes what an unpublish run took down', async () => {
+    const neverPublished = await app.knex()('articles as a').where({ 'a.locale': 'en' }).whereNull('a.published_at')
+      .whereNotExists(function (this: any) {
+        this.select(1).from('articles as p').whereRaw('p.document_id = a.document_id').whereNotNull('p.published_at');
+      })
+      .limit(3).pluck('a.document_id');
+    const published = await run('publish', { selection: { documentIds: neverPublished } });
+    expect(published.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3 });
+    const undoPublish = await revert(published.body.data.run.id);
+    expect(undoPublish.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3 });
+    expect(await countOf(app.knex()('articles').whereIn('document_id', neverPublished).whereNotNull('published_at'))).toBe(0);
+
+    const live = await app.knex()('articles').where({ locale: 'en' }).whereNotNull('published_at').limit(2).select('document_id', 'title');
+    const ids = live.map((row: any) => row.document_id);
+    const unpublished = await run('unpublish', { selection: { documentIds: ids } });
+    expect(unpublished.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    const undoUnpublish = await revert(unpublished.body.data.run.id);
+    expect(undoUnpublish.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    const back = await app.knex()('articles').whereIn('document_id', ids).where({ locale: 'en' }).whereNotNull('published_at').orderBy('id').select('document_id', 'title');
+    expect(back.map((row: any) => [row.document_id, row.title]).sort()).toEqual(live.map((row: any) => [row.document_id, row.title]).sort());
+  });
+
+  it("undoes a custom updateAll action's queued job over 1,200 entries", async () => {
+    await insertArticles(app, 1200, { prefix: 'Undo', stage: 'draft' });
+    const selection = { query: { filters: { title: { $startsWith: 'Undo ' } } } };
+    const res = await run('mark-reviewed', { selection });
+    expect(res.status).toBe(202);
+    const [done] = (await followRun(() => app.as('editor'), res.body.data.run.id)).slice(-1);
+    expect(done).toMatchObject({ status: 'succeeded', succeeded: 1200, undo: { available: true } });
+
+    const undo = await revert(done.id);
+    expect(undo.status).toBe(202);
+    const [reverted] = (await followRun(() => app.as('editor'), undo.body.data.run.id)).slice(-1);
+    expect(reverted).toMatchObject({ action: 'revert', status: 'succeeded', total: 1200, succeeded: 1200 });
+    const stages = await app.knex()('articles').where('title', 'like', 'Undo %').select('stage').count({ n: '*' }).groupBy('stage');
+    expect(stages.map((row: any) => [row.stage, Number(row.n)])).toEqual([['draft', 1200]]);
+  });
+
+  it('refuses what cannot be undone, with a message', async () => {
+    const ids = (await enDrafts()).slice(0, 2).map((row: any) => row.document_id);
+    const exported = await app.as('editor').post(actionUrl(ARTICLE, 'export-csv', 'run')).set('Accept', 'application/json').send({ selection: { documentIds: ids } });
+    const exportRun = exported.body.data.run;
+    expect(exportRun.undo).toEqual({ available: false, reason: 'not-revertible', expiresAt: null, purgedAt: null });
+    const refused = await revert(exportRun.id);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(`"export-csv" records nothing to undo: run ${exportRun.id} cannot be undone`);
+
+    // unknown body keys, a bad id, someone else's run
+    const update = await run('update-field', { selection: { documentIds: ids }, params: { field: 'views', value: 7 } });
+    const bad = await revert(update.body.data.run.id, { force: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/force/);
+    expect((await app.as('editor').post('/bulk-actions/runs/abc/revert').send({})).status).toBe(400);
+    expect((await app.as('author').post(`/bulk-actions/runs/${update.body.data.run.id}/revert`).send({})).status).toBe(404);
+  });
+
+  it('purges undo records after the retention time; the run says when', async () => {
+    const ids = (await enDrafts()).slice(3, 5).map((row: any) => row.document_id);
+    const res = await run('update-field', { selection: { documentIds: ids }, params: { field: 'views', value: 11 } });
+    const runId = res.body.data.run.id;
+    expect(await countOf(app.knex()('bulk_actions_run_undo').where({ run_id: runId }))).toBeGreaterThan(0);
+    await app.knex()('bulk_actions_runs').where({ id: runId }).update({ finished_at: new Date(Date.now() - 31 * 86_400_000) });
+
+    await app.strapi.plugin('bulk-actions').service('undo').purgeExpired(30);
+    expect(await countOf(app.knex()('bulk_actions_run_undo').where({ run_id: runId }))).toBe(0);
+    const purged = await getRun(runId);
+    expect(purged.undo).toMatchObject({ available: false, reason: 'purged', purgedAt: expect.any(String) });
+    const refused = await revert(runId);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(new RegExp(`^The undo records of run ${runId} were removed on \\d{4}-\\d{2}-\\d{2}`));
+  });
+});
