@@ -1,7 +1,8 @@
 /**
- * The six browser scenarios: an administrator's and an editor's main paths through the admin.
+ * The browser scenarios: an administrator's and an editor's main paths through the admin.
  * Each asserts what the editor sees and what the database holds.
- * They run in order on one playground: each builds on what the previous ones did.
+ * They share one playground but not their preconditions: each enables the actions it uses and
+ * creates the runs it reads, so any one of them passes alone (E2E_ONLY) or in any order.
  */
 import fs from 'fs';
 import type { Browser, Page } from 'playwright-core';
@@ -16,9 +17,11 @@ import {
   screenshot,
   selectPage,
   selectRows,
+  PASSWORD,
   signIn,
   tabTo,
 } from './browser';
+import type { Settings, SettingsResponse } from '../../server/src/contracts';
 import type { PlaygroundDatabase } from './database';
 
 export interface Context {
@@ -27,6 +30,8 @@ export interface Context {
   db: PlaygroundDatabase;
   /** the super admin's page, signed in once */
   admin?: Page;
+  /** the super admin's API token, for preconditions set up without the browser (one login) */
+  adminToken?: string;
   log: (line: string) => void;
 }
 
@@ -63,6 +68,45 @@ const adminPage = async (context: Context) => {
   return context.admin;
 };
 
+/** The admin API as the super admin, for a scenario's preconditions. */
+const adminApi = async (context: Context) => {
+  const base = context.adminUrl.replace(/\/admin\/?$/, '');
+  const call = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T;
+    assert(res.ok, `${method} ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  };
+  context.adminToken ??= (
+    await call<{ data: { token: string } }>('POST', '/admin/login', undefined, { email: 'admin@example.com', password: PASSWORD })
+  ).data.token;
+  return <T>(method: string, path: string, body?: unknown) => call<T>(method, path, context.adminToken, body);
+};
+
+/** Turns every action off on these content types: the settings page starts from nothing to save. */
+const disableAll = async (context: Context, uids: string[]) => {
+  const api = await adminApi(context);
+  const { data: settings } = await api<SettingsResponse>('GET', '/bulk-actions/settings');
+  const next: Settings = { contentTypes: { ...settings.contentTypes, ...Object.fromEntries(uids.map((uid) => [uid, { actions: [] }])) } };
+  await api<SettingsResponse>('PUT', '/bulk-actions/settings', next);
+};
+
+/** Enables these actions on a content type, keeping what is enabled already (a scenario's precondition). */
+const ensureEnabled = async (context: Context, uid: string, actions: string[]) => {
+  const api = await adminApi(context);
+  const { data: settings } = await api<SettingsResponse>('GET', '/bulk-actions/settings');
+  const enabled = settings.contentTypes[uid]?.actions ?? [];
+  if (actions.every((action) => enabled.includes(action))) return;
+  const next: Settings = {
+    contentTypes: { ...settings.contentTypes, [uid]: { actions: [...new Set([...enabled, ...actions])] } },
+  };
+  await api<SettingsResponse>('PUT', '/bulk-actions/settings', next);
+};
+
 const dialog = (page: Page) => page.getByRole('dialog');
 
 const openBulkModal = async (page: Page) => {
@@ -79,6 +123,7 @@ const previewText = (page: Page) => page.getByTestId('bulk-actions-preview');
 const enableActions: Scenario = {
   name: 'admin enables actions for Article in Settings > Bulk actions',
   async run(context) {
+    await disableAll(context, [ARTICLE, EXTRACTION]);
     const page = await adminPage(context);
     await goto(page, `${context.adminUrl}/settings`);
     await page.getByRole('link', { name: 'Bulk actions', exact: true }).click();
@@ -89,7 +134,7 @@ const enableActions: Scenario = {
     for (const label of articleActions) {
       await page.getByRole('checkbox', { name: `Enable “${label}” for Article` }).check();
     }
-    // the failures/retry part of scenario 6 runs the playground's "Run now" on extraction configs
+    // the playground's own action on another content type
     await page.getByRole('checkbox', { name: 'Enable “Run now” for Extraction config' }).check();
     await screenshot(page, 'settings');
 
@@ -126,6 +171,7 @@ const enableActions: Scenario = {
 const updateField: Scenario = {
   name: 'list view: 3 rows → Actions → "Update a field" stage = review → preview 3 → confirm → notification 3 → table shows review',
   async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
     const page = await adminPage(context);
     const titles = ['Article 002', 'Article 003', 'Article 004'];
     const before = titles.map((title) => context.db.articleByTitle(title));
@@ -199,6 +245,7 @@ const updateField: Scenario = {
 const selectAllMatching: Scenario = {
   name: 'filtered list (stage = draft) → select the page → "Select all N matching" → preview N → query-mode action changes all N',
   async run(context) {
+    await ensureEnabled(context, ARTICLE, ['mark-reviewed']);
     const page = await adminPage(context);
     const drafts = context.db.draftArticles("stage = 'draft'");
     const n = drafts.length;
@@ -249,6 +296,7 @@ const selectAllMatching: Scenario = {
 const exportCsv: Scenario = {
   name: 'export CSV of selected rows → the downloaded file has the header and those rows',
   async run(context) {
+    await ensureEnabled(context, ARTICLE, ['export-csv']);
     const page = await adminPage(context);
     const titles = ['Article 005', 'Article 006', 'Article 007'];
     const articles = titles.map((title) => context.db.articleByTitle(title));
@@ -291,6 +339,7 @@ const exportCsv: Scenario = {
 const authorSkipped: Scenario = {
   name: 'the Author runs an action over rows partly not its own → the notification reports the skipped ones; the database shows them untouched',
   async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
     const titles = ['Article 001', 'Article 002', 'Article 003', 'Article 004', 'Article 005'];
     const authorId = context.db.userId('author@example.com');
     const before = titles.map((title) => context.db.articleByTitle(title));
@@ -323,6 +372,15 @@ const authorSkipped: Scenario = {
     for (const article of own) {
       assertEqual(context.db.articleByTitle(article.title).stage, 'trash', `${article.title} (the Author's) in the database`);
     }
+    // the audit log keeps the skip reasons: the run's page, as the admin sees it
+    const authorRun = context.db.runs().at(-1)!;
+    assertEqual([authorRun.action, authorRun.user_name, authorRun.skipped], ['update-field', 'Aurora Author', others.length], 'the run row');
+    assertEqual(JSON.parse(authorRun.skipped_reasons ?? '{}'), { forbidden: others.length }, 'the run keeps its skip reasons');
+    const admin = await adminPage(context);
+    await goto(admin, `${context.adminUrl}/settings/bulk-actions-runs/${authorRun.id}`);
+    await expectText(admin.locator('main'), `Run #${authorRun.id}: Update a field`, 'the run detail title');
+    await expectText(admin.locator('main'), `${others.length} (no permission)`, 'the skipped count with its reason');
+    await expectText(admin.locator('main section').filter({ hasText: 'Parameters' }), 'trash', 'the run params');
     for (const article of others) {
       const now = context.db.articleByTitle(article.title);
       assertEqual([now.stage, now.updated_at], [article.stage, article.updated_at], `${article.title} (not the Author's) is untouched`);
@@ -335,8 +393,9 @@ const authorSkipped: Scenario = {
  * -----------------------------------------------------------------------------------------------*/
 
 const auditLog: Scenario = {
-  name: 'the audit log lists these runs with the right counts; a run with failures is downloaded and retried',
+  name: 'the audit log lists every run with the right counts; a run with failures is opened, its failures downloaded and retried',
   async run(context) {
+    await ensureEnabled(context, EXTRACTION, ['run-now']);
     const page = await adminPage(context);
 
     // a run with failures first: "Run now" fails on disabled extraction configs
@@ -348,13 +407,11 @@ const auditLog: Scenario = {
     await dialog(page).getByRole('button', { name: 'Run action' }).click();
     await expectText(notification(page, 'Run now'), '2 failed', 'the notification of a run with failures');
 
+    // every run of this playground is in the log, whichever scenarios ran before
     const runs = context.db.runs();
     const expected = runs.map((run) => ({ ...run, reasons: JSON.parse(run.skipped_reasons ?? '{}') }));
-    assertEqual(
-      expected.map((run) => run.action),
-      ['update-field', 'mark-reviewed', 'export-csv', 'update-field', 'run-now'],
-      'the runs in the database'
-    );
+    const failing = expected.at(-1)!;
+    assertEqual([failing.action, failing.status, failing.total, failing.failed], ['run-now', 'partial', 10, 2], 'the run with failures in the database');
 
     await goto(page, `${context.adminUrl}/settings`);
     await page.getByRole('link', { name: 'Bulk actions audit log' }).click();
@@ -369,27 +426,19 @@ const auditLog: Scenario = {
       await expectText(line, `${run.succeeded} / ${run.skipped} / ${run.failed}`, `run #${run.id}'s counts`);
       await expectText(line, /\d+(\.\d)? (ms|s)/, `run #${run.id}'s duration`);
     }
-    const authorRun = expected.find((run) => run.user_name === 'Aurora Author')!;
-    assert(authorRun && authorRun.skipped > 0 && authorRun.reasons.forbidden === authorRun.skipped, 'the Author run kept its skip reasons');
     await screenshot(page, 'audit-log');
     await screenshot(page, 'audit-log-table', page.locator('main table'));
 
-    // filters: status "Partly done" keeps the Author's run and the run with failures
+    // filters: status "Partly done" keeps the partly done runs only (the one with failures among them)
     await choose(page, page.getByRole('combobox', { name: 'Status' }), 'Partly done');
     await page.waitForURL(/status=partial/);
     const partial = expected.filter((run) => run.status === 'partial');
     await page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, partial.length);
     for (const run of partial) await page.locator(`tbody tr[data-run-id="${run.id}"]`).waitFor();
 
-    // the Author's run: params, message, counts
-    await page.locator(`tbody tr[data-run-id="${authorRun.id}"]`).click();
-    await expectText(page.locator('main'), `Run #${authorRun.id}: Update a field`, 'the run detail title');
-    await expectText(page.locator('main'), `${authorRun.skipped} (no permission)`, 'the skipped count with its reason');
-    await expectText(page.locator('main section').filter({ hasText: 'Parameters' }), 'trash', 'the run params');
-
-    // the run with failures: download them, then retry them
-    const failing = expected.find((run) => run.action === 'run-now')!;
-    await goto(page, `${context.adminUrl}/settings/bulk-actions-runs/${failing.id}`);
+    // the run with failures, opened from the list: download them, then retry them
+    await page.locator(`tbody tr[data-run-id="${failing.id}"]`).click();
+    await expectText(page.locator('main'), `Run #${failing.id}: Run now`, 'the run detail title');
     await expectText(page.locator('main'), 'Failures (2)', 'the failures section');
     await expectText(page.locator('main'), 'is disabled', 'a failure reason');
     await screenshot(page, 'run-detail');
@@ -413,4 +462,51 @@ const auditLog: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog];
+/* -------------------------------------------------------------------------------------------------
+ * 7. Undo a run from its page
+ * -----------------------------------------------------------------------------------------------*/
+
+const undoRun: Scenario = {
+  name: 'a run’s page → "Undo this run" → confirm → the new run’s page links back; the database holds the values from before',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
+    const api = await adminApi(context);
+    const titles = ['Article 011', 'Article 012'];
+    const before = titles.map((title) => context.db.articleByTitle(title));
+    const started = await api<{ data: { run: { id: number; status: string } } }>(
+      'POST',
+      `/bulk-actions/content-types/${ARTICLE}/actions/update-field/run`,
+      { selection: { documentIds: before.map((article) => article.document_id) }, params: { field: 'views', value: 9999 } }
+    );
+    const original = started.data.run;
+    assertEqual(original.status, 'succeeded', 'the run to undo');
+    assertEqual(titles.map((title) => context.db.articleByTitle(title).views), [9999, 9999], 'views after the run');
+
+    const page = await adminPage(context);
+    await goto(page, `${context.adminUrl}/settings/bulk-actions-runs/${original.id}`);
+    await expectText(page.locator('main'), /Possible until/, 'the undo state on the run page');
+    await page.getByRole('button', { name: 'Undo this run' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await expectText(confirm, 'Put the 2 entries “Update a field” changed back as they were before it?', 'the undo confirmation');
+    await confirm.getByRole('button', { name: 'Undo this run' }).click();
+
+    await page.waitForURL((url) => !url.pathname.endsWith(`/${original.id}`));
+    const revert = context.db.runs().at(-1)!;
+    assertEqual([revert.action, revert.total, revert.succeeded], ['revert', 2, 2], 'the undo run in the database');
+    await expectText(page.locator('main'), `Run #${revert.id}`, 'the page of the undo run');
+    await expectText(page.locator('main'), `Undoes run #${original.id}`, 'the link back to the undone run');
+    await screenshot(page, 'run-undone');
+    assertEqual(
+      titles.map((title) => context.db.articleByTitle(title).views),
+      before.map((article) => article.views),
+      'views in the database after the undo'
+    );
+
+    // the undone run now says so, and offers no second undo
+    await page.getByRole('link', { name: `Undoes run #${original.id}` }).click();
+    await expectText(page.locator('main'), `Undone by run #${revert.id}`, 'the undone run links to its undo');
+    assertEqual(await page.getByRole('button', { name: 'Undo this run' }).count(), 0, 'no second undo');
+  },
+};
+
+export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog, undoRun];
