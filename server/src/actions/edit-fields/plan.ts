@@ -240,11 +240,14 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
 
   // 1. the guard: entries whose results would break a rule, found in SQL, with those results
   const invalid = new Map<string, Record<string, unknown>>();
-  const noteInvalid = (found: any[], names: string[]) => {
+  const noteInvalid = (found: any[], fields: EditableField[]) => {
     for (const row of found) {
       const values = invalid.get(row.documentId) ?? {};
-      names.forEach((name, i) => {
-        if (row[`bad${i}`]) values[name] = row[`v${i}`];
+      fields.forEach((field, i) => {
+        if (!Number(row[`bad${i}`])) return;
+        const value = row[`v${i}`];
+        // PostgreSQL hands BIGINT and NUMERIC results back as text
+        values[field.name] = typeof value === 'string' && ['integer', 'float', 'decimal'].includes(field.attribute.type) ? Number(value) : value;
       });
       invalid.set(row.documentId, values);
     }
@@ -262,7 +265,7 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     q.whereIn('a.id', rows.map((r) => r.id)).where((w: any) => {
       guarded.forEach((c) => w.orWhere((x: any) => x.whereIn('a.id', rowsOf(c.field).map((r) => r.id)).where(c.sql.invalid!(`a.${c.sql.column}`))));
     });
-    noteInvalid(await q, guarded.map((c) => c.field.name));
+    noteInvalid(await q, guarded.map((c) => c.field));
   }
 
   const componentGroups = new Map<string, ResolvedChange[]>();
@@ -296,7 +299,7 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
       q.select(knex.raw('CASE WHEN ? THEN 1 ELSE 0 END as ??', [c.sql.invalid!(`s.${c.sql.column}`), `bad${i}`]));
     });
     q.where((w: any) => guards.forEach((c) => w.orWhere(c.sql.invalid!(`s.${c.sql.column}`))));
-    noteInvalid(await q, guards.map((c) => c.field.name));
+    noteInvalid(await q, guards.map((c) => c.field));
   }
 
   for (const id of plan.notFound) invalid.delete(id);
