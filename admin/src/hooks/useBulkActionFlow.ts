@@ -234,7 +234,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
       matchingTotal: matching.data?.total,
       pageFullySelected,
     },
-    form: { values, fieldErrors, changeValue },
+    form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
     confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount },
     formError,
