@@ -220,7 +220,7 @@ export const ActionForm = ({ form, values, errors, onChange, context }: ActionFo
               context={context}
               onChange={(next) => onChange(field.name, next)}
               renderValue={(option, current, change) => (
-                <ValueInput key={option.name} name={`${field.name}.${option.name}`} label={option.name} spec={option} value={current} onChange={change} hasError={Boolean(error)} />
+                <ValueInput key={option.name} name={`${field.name}.${option.name}`} label={t('form.new-value', 'New value')} spec={option} value={current} onChange={change} hasError={Boolean(error)} />
               )}
             />
           );

@@ -14,7 +14,8 @@ const describeValue = (value: unknown) => (value === null || value === undefined
  */
 export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> = {
   name: 'update-field',
-  label: 'Edit fields',
+  // the label and confirm of the one-field version: lists, audit logs and browser tests name it so
+  label: 'Update a field',
   description: 'Changes one or more fields of every selected entry: set, clear, or an operation by type (append, increment, toggle, add a relation…).',
   contentTypes: '*',
   permissions: ['update'],
@@ -22,7 +23,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
   form: {
     changes: { type: 'changes', label: 'Changes', required: true, permission: 'update' },
   },
-  confirm: { message: 'Change these fields on {count} entries?' },
+  confirm: { message: 'Change this field on {count} entries?' },
   async handler(run) {
     const { strapi, uid } = run;
     const dialect = strapi.db.dialect.client;
@@ -68,7 +69,8 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
     });
 
     const fields = run.params.changes.map((change) => change.field).join(', ');
-    run.message(`${fields} changed on ${changed} ${changed === 1 ? 'entry' : 'entries'}`);
+    const verb = run.params.changes.every((change) => change.op === 'set') ? 'set' : 'changed';
+    run.message(`${fields} ${verb} on ${changed} ${changed === 1 ? 'entry' : 'entries'}`);
     if (invalidCount) {
       const more = invalidCount > listed.length ? ` and ${invalidCount - listed.length} more` : '';
       run.message(`not written, the result breaks the field's rules: ${listed.join('; ')}${more}`, 'warning');
