@@ -3,7 +3,8 @@ import { bootPlayground, type TestApp } from '../helpers/strapi';
 
 const ARTICLE = 'api::article.article';
 const EXPORT_URL = `/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`;
-const ALL_FIELDS = ['title', 'body', 'stage', 'views', 'featured', 'category'];
+// media and component fields are not exported (see the README); to-many relations are documentIds
+const ALL_FIELDS = ['title', 'body', 'stage', 'views', 'featured', 'rating', 'releaseDate', 'category', 'tags'];
 
 type DbArticle = {
   id: number;
@@ -17,6 +18,9 @@ type DbArticle = {
   published_at: unknown;
   created_by_id: number | null;
   category_document_id: string | null;
+  rating: number | string | null;
+  release_date: string | null;
+  tag_document_ids: string[];
 };
 
 /** Parses a CSV body the way a spreadsheet importer would: CRLF lines, a final CRLF, no parse errors. */
@@ -41,15 +45,19 @@ describe('export-csv: the built-in "Export as CSV" action', () => {
   });
 
   /** Draft rows of one locale, with the documentId of the related category, in table order. */
-  const draftRows = (locale: string) =>
-    app
+  const draftRows = async (locale: string): Promise<DbArticle[]> => {
+    const rows = await app
       .knex()('articles as a')
       .leftJoin('articles_category_lnk as l', 'l.article_id', 'a.id')
       .leftJoin('categories as c', 'c.id', 'l.category_id')
       .where('a.locale', locale)
       .whereNull('a.published_at')
       .orderBy('a.id')
-      .select('a.*', 'c.document_id as category_document_id') as Promise<DbArticle[]>;
+      .select('a.*', 'c.document_id as category_document_id');
+    // the tags of each row in the edit view's order (the link table's order column)
+    const links = await app.knex()('articles_tags_lnk as l').join('tags as t', 't.id', 'l.tag_id').orderBy(['l.article_id', 'l.tag_ord']).select('l.article_id', 't.document_id');
+    return rows.map((row: any) => ({ ...row, tag_document_ids: links.filter((l: any) => l.article_id === row.id).map((l: any) => l.document_id) }));
+  };
 
   /** What the CSV line of a database row must be (seeded values hold no formula characters). */
   const expectedLine = (row: DbArticle, fields: string[]) => [
@@ -63,6 +71,12 @@ describe('export-csv: the built-in "Export as CSV" action', () => {
           return row.featured === null ? '' : row.featured ? 'true' : 'false';
         case 'category':
           return row.category_document_id ?? '';
+        case 'tags':
+          return row.tag_document_ids.join(', ');
+        case 'rating':
+          return row.rating === null ? '' : String(Number(row.rating));
+        case 'releaseDate':
+          return row.release_date ?? '';
         default:
           return (row as any)[field] ?? '';
       }

@@ -106,7 +106,8 @@ describe('signals: requested, start and end around a run', () => {
       total: 3,
       actionable: 3,
       skipped: {},
-      params: { field: 'stage', value: 'review' },
+      // the one-change shape arrives as the list of changes the run makes
+      params: { changes: [{ field: 'stage', op: 'set', value: 'review' }] },
     });
     expect(end).toMatchObject({
       event: 'end',
@@ -131,13 +132,13 @@ describe('signals: requested, start and end around a run', () => {
     const res = await app
       .as('editor')
       .post(url('update-field', 'run'))
-      .send({ selection: { documentIds }, params: { field: 'views', value: 1234 } });
+      .send({ selection: { documentIds }, params: { changes: [{ field: 'views', op: 'set', value: 1234 }] } });
 
     expect(res.status).toBe(200);
     const start = events.find((e) => e.event === 'start')!.payload;
     // types.ts: "`end`: the finished run row (`start` fires before the row exists ...)"
     expect(start.run).toBeUndefined();
-    expect(start).toMatchObject({ action: 'update-field', contentType: ARTICLE, total: 1, actionable: 1, params: { field: 'views', value: 1234 } });
+    expect(start).toMatchObject({ action: 'update-field', contentType: ARTICLE, total: 1, actionable: 1, params: { changes: [{ field: 'views', op: 'set', value: 1234 }] } });
     const end = events.find((e) => e.event === 'end')!.payload;
     expect(end.run).toMatchObject({ id: res.body.data.run.id, status: 'succeeded', total: 1 });
   });

@@ -16,6 +16,7 @@ import {
 } from '@strapi/design-system';
 import type { AttributeOption, FormField } from '../../../server/src/contracts';
 import { useT } from '../hooks/useT';
+import { ChangesInput, type FormContext } from './ChangesInput';
 
 export type FormValues = Record<string, unknown>;
 
@@ -30,7 +31,8 @@ export const paramsOf = (form: FormField[], values: FormValues): Record<string, 
     const value = values[field.name];
     if (value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) continue; // `attributes` left empty: all
-    params[field.name] = value;
+    // `changes`: rows without a field are still being filled in
+    params[field.name] = field.type === 'changes' && Array.isArray(value) ? value.filter((change) => change && change.field) : value;
   }
   return params;
 };
@@ -187,10 +189,12 @@ interface ActionFormProps {
   values: FormValues;
   errors: Record<string, string>;
   onChange: (name: string, value: unknown) => void;
+  /** the action and selection (the edit-fields form asks for hints about them) */
+  context?: FormContext;
 }
 
 /** An action's form, rendered from the schema the server sends; errors come from the server's validation. */
-export const ActionForm = ({ form, values, errors, onChange }: ActionFormProps) => {
+export const ActionForm = ({ form, values, errors, onChange, context }: ActionFormProps) => {
   const { t } = useT();
 
   const rangeHint = (spec: ValueSpec) => {
@@ -208,7 +212,19 @@ export const ActionForm = ({ form, values, errors, onChange }: ActionFormProps) 
         let input: React.ReactNode;
         let hint: React.ReactNode = field.description;
 
-        if (field.type === 'attribute') {
+        if (field.type === 'changes') {
+          input = (
+            <ChangesInput
+              options={field.options ?? []}
+              value={value}
+              context={context}
+              onChange={(next) => onChange(field.name, next)}
+              renderValue={(option, current, change) => (
+                <ValueInput key={option.name} name={`${field.name}.${option.name}`} label={t('form.new-value', 'New value')} spec={option} value={current} onChange={change} hasError={Boolean(error)} />
+              )}
+            />
+          );
+        } else if (field.type === 'attribute') {
           input = (
             <SingleSelect
               name={field.name}

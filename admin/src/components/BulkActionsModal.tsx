@@ -54,7 +54,7 @@ export const BulkActionsModal = ({ model, onClose }: BulkActionsModalProps) => {
           {action && action.form.length > 0 ? (
             <>
               <Divider />
-              <ActionForm form={action.form} values={flow.form.values} errors={flow.form.fieldErrors} onChange={flow.form.changeValue} />
+              <ActionForm form={action.form} values={flow.form.values} errors={flow.form.fieldErrors} onChange={flow.form.changeValue} context={flow.form.context} />
             </>
           ) : null}
           {action ? <PreviewPanel preview={flow.preview.data} isLoading={flow.preview.isLoading} error={flow.preview.error} /> : null}

@@ -234,7 +234,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
       matchingTotal: matching.data?.total,
       pageFullySelected,
     },
-    form: { values, fieldErrors, changeValue },
+    form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
     // what the action cannot take back, it says before the run (the audit log offers undo for the rest)
     confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount, revertible: Boolean(action?.revertible) },

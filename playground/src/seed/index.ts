@@ -17,6 +17,9 @@ export type DemoRole = keyof typeof DEMO_USERS;
 export const ARTICLE_UID = 'api::article.article';
 export const CATEGORY_UID = 'api::category.category';
 export const EXTRACTION_CONFIG_UID = 'api::extraction-config.extraction-config';
+export const TAG_UID = 'api::tag.tag';
+export const TAG_NAMES = ['News', 'Sale', 'Guide', 'Review', 'Opinion', 'Archive'];
+const FILE_UID = 'plugin::upload.file';
 
 const STAGES = ['draft', 'review', 'published', 'trash'] as const;
 const CM = 'plugin::content-manager.explorer';
@@ -26,18 +29,22 @@ export interface SeedOptions {
   articles?: number;
   categories?: number;
   extractionConfigs?: number;
+  files?: number;
 }
 
 export interface SeedResult {
   users: Record<DemoRole, { id: number; email: string }>;
   roles: { editor: number; author: number };
-  created: { articles: number; categories: number; extractionConfigs: number };
+  created: { articles: number; categories: number; extractionConfigs: number; tags: number; files: number };
 }
 
-const attributeNames = (strapi: Core.Strapi, uid: string) =>
-  Object.keys(strapi.getModel(uid as any).attributes).filter(
-    (name) => !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(name)
-  );
+/** Permission fields as Settings > Roles writes them: a component's fields as `seo.metaTitle`. */
+const attributeNames = (strapi: Core.Strapi, uid: string): string[] =>
+  Object.entries(strapi.getModel(uid as any).attributes as Record<string, any>)
+    .filter(([name]) => !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(name))
+    .flatMap(([name, attribute]) =>
+      attribute.type === 'component' ? attributeNames(strapi, attribute.component).map((nested) => `${name}.${nested}`) : [name]
+    );
 
 async function ensureLocale(strapi: Core.Strapi, code: string, name: string) {
   const locales = strapi.plugin('i18n').service('locales');
@@ -71,13 +78,14 @@ function contentManagerPermissions(
   }));
 }
 
-const SEEDED_UIDS = [ARTICLE_UID, CATEGORY_UID, EXTRACTION_CONFIG_UID];
+const SEEDED_UIDS = [ARTICLE_UID, CATEGORY_UID, EXTRACTION_CONFIG_UID, TAG_UID];
+const SEEDED_ACTIONS = ['plugin::upload.read'];
 
 /** Sets a role's permissions on the demo content types, keeping its other (plugin, settings) permissions. */
 async function replaceContentTypePermissions(strapi: Core.Strapi, roleId: number, permissions: object[]) {
   const existing = await strapi.service('admin::permission').findMany({ where: { role: { id: roleId } } });
   const kept = existing
-    .filter((p: any) => !SEEDED_UIDS.includes(p.subject))
+    .filter((p: any) => !SEEDED_UIDS.includes(p.subject) && !SEEDED_ACTIONS.includes(p.action))
     .map(({ action, subject, properties, conditions }: any) => ({ action, subject, properties, conditions }));
   await strapi.service('admin::role').assignPermissions(roleId, [...kept, ...permissions]);
 }
@@ -107,6 +115,9 @@ async function seedRolesAndUsers(strapi: Core.Strapi, password: string) {
     ...contentManagerPermissions(strapi, ARTICLE_UID, [...allActions, 'publish']),
     ...contentManagerPermissions(strapi, CATEGORY_UID, allActions),
     ...contentManagerPermissions(strapi, EXTRACTION_CONFIG_UID, allActions),
+    ...contentManagerPermissions(strapi, TAG_UID, allActions),
+    // the Media Library: cover and gallery pick files the role may read
+    { action: 'plugin::upload.read', subject: null, properties: {}, conditions: [] },
     // the playground's custom "Run now" action needs this plugin permission (see src/bulk-actions.ts)
     { action: 'plugin::bulk-actions.run-extraction', subject: EXTRACTION_CONFIG_UID, properties: {}, conditions: [] },
   ]);
@@ -118,6 +129,7 @@ async function seedRolesAndUsers(strapi: Core.Strapi, password: string) {
       publish: isCreator,
     }),
     ...contentManagerPermissions(strapi, CATEGORY_UID, ['read']),
+    ...contentManagerPermissions(strapi, TAG_UID, ['read']),
   ]);
 
   const admin = await ensureUser(strapi, DEMO_USERS.admin, superAdmin.id, password);
@@ -134,7 +146,31 @@ async function seedRolesAndUsers(strapi: Core.Strapi, password: string) {
 }
 
 async function seedContent(strapi: Core.Strapi, users: SeedResult['users'], options: Required<SeedOptions>) {
-  const created = { articles: 0, categories: 0, extractionConfigs: 0 };
+  const created = { articles: 0, categories: 0, extractionConfigs: 0, tags: 0, files: 0 };
+
+  const tagIds: string[] = [];
+  if ((await strapi.db.query(TAG_UID as any).count()) === 0) {
+    for (const name of TAG_NAMES) {
+      tagIds.push((await strapi.documents(TAG_UID as any).create({ data: { name } as any })).documentId);
+      created.tags += 1;
+    }
+  }
+
+  // Media Library entries without bytes: enough for relations to files (no upload provider involved)
+  const fileIds: number[] = [];
+  if ((await strapi.db.query(FILE_UID as any).count()) === 0) {
+    for (let i = 1; i <= options.files; i += 1) {
+      const name = `cover-${i}.png`;
+      const file = await strapi.db.query(FILE_UID as any).create({
+        data: {
+          name, hash: `cover_${i}`, ext: '.png', mime: 'image/png', size: 1.5, width: 16, height: 16,
+          url: `/uploads/${name}`, provider: 'local', folderPath: '/',
+        } as any,
+      });
+      fileIds.push(file.id);
+      created.files += 1;
+    }
+  }
 
   const categoryIds: string[] = [];
   if ((await strapi.db.query(CATEGORY_UID as any).count()) === 0) {
@@ -172,7 +208,13 @@ async function seedContent(strapi: Core.Strapi, users: SeedResult['users'], opti
           stage,
           views: i * 10,
           featured: i % 7 === 0,
+          rating: (i % 5) + 0.5,
+          releaseDate: `2026-0${(i % 9) + 1}-${String((i % 28) + 1).padStart(2, '0')}`,
           category: categoryIds.length ? categoryIds[i % categoryIds.length] : undefined,
+          // every other article has two tags, every fifth a cover, every one an SEO block
+          tags: tagIds.length && i % 2 === 0 ? [tagIds[i % tagIds.length], tagIds[(i + 1) % tagIds.length]] : [],
+          cover: fileIds.length && i % 5 === 0 ? fileIds[i % fileIds.length] : undefined,
+          seo: { metaTitle: `Article ${String(i).padStart(3, '0')}`, metaDescription: i % 3 === 0 ? null : `About article ${i}` },
           createdBy: creator,
           updatedBy: creator,
         } as any,
@@ -200,6 +242,7 @@ export async function seed(strapi: Core.Strapi, options: SeedOptions = {}): Prom
     articles: options.articles ?? 200,
     categories: options.categories ?? 10,
     extractionConfigs: options.extractionConfigs ?? 20,
+    files: options.files ?? 4,
   };
   await ensureLocale(strapi, 'en', 'English (en)');
   await ensureLocale(strapi, 'fr', 'French (fr)');

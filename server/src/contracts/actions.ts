@@ -15,6 +15,8 @@ export const FORM_FIELD_TYPES = [
   'attributes',
   /** a value for the attribute chosen in another field of the form (`of`), validated as that attribute */
   'attribute-value',
+  /** a list of changes `{ field, op, value? }` to the content type's fields (the edit-fields action) */
+  'changes',
 ] as const;
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
 
@@ -39,13 +41,56 @@ export interface FormFieldDefinition {
 
 /** A scalar attribute the user may pick in an `attribute`/`attributes` field. */
 export interface AttributeOption {
+  /** the attribute, or `component.field` for a field of a single component */
   name: string;
+  /** the attribute type; `relation:<kind>` for relations, `media` / `media:multiple` for media */
   type: string;
   required: boolean;
   enum?: string[];
   min?: number;
   max?: number;
+  maxLength?: number;
   localized: boolean;
+  /** `changes` fields: the operations this attribute takes */
+  ops?: EditOperation[];
+  /** relations: the target content type */
+  target?: string;
+}
+
+/** The operations of the edit-fields action, by attribute kind (the server decides which apply to a field). */
+export const EDIT_OPERATIONS = [
+  'set', 'clear',
+  'append', 'prepend', 'replace', 'trim', 'lowercase', 'uppercase',
+  'increment', 'decrement', 'multiply', 'percent',
+  'toggle',
+  'shift',
+  'add', 'remove',
+] as const;
+export type EditOperation = (typeof EDIT_OPERATIONS)[number];
+
+/**
+ * One change of the edit-fields action. `value` by operation: set → a value of the attribute (to-many
+ * relations: documentIds, media: file ids); append/prepend → text; replace → `{ find, replace }`;
+ * increment/decrement/multiply → a number; percent → +/- n (n %); shift → `{ days?, hours? }`;
+ * add/remove → documentIds or file ids; clear, trim, lowercase, uppercase, toggle → none.
+ */
+export interface EditChange {
+  field: string;
+  op: EditOperation;
+  value?: unknown;
+}
+
+/** The most common current values of one field in a selection (hints beside the form). */
+export type HintsRequest = { selection: Selection; locale?: string; field: string };
+export interface HintValue {
+  /** the value as `set` takes it (relations: documentId, media: file id) */
+  value: unknown;
+  /** what the editor reads (a relation's main field, a file's name) */
+  label: string;
+  count: number;
+}
+export interface HintsResponse {
+  data: { field: string; values: HintValue[] };
 }
 
 /** A form field as the admin receives it: attribute fields carry the options this user may pick. */
@@ -95,7 +140,7 @@ export type RunRequest = {
 };
 
 /** Why an entry was not acted on. Handlers may add their own reasons with `run.skip()`. */
-export const SKIP_REASONS = { notFound: 'not-found', forbidden: 'forbidden', changedSince: 'changed-since' } as const;
+export const SKIP_REASONS = { notFound: 'not-found', forbidden: 'forbidden', invalidValue: 'invalid-value', changedSince: 'changed-since' } as const;
 
 export interface PreviewResult {
   total: number;

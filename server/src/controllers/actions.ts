@@ -3,11 +3,12 @@ import type { Context } from 'koa';
 import {
   PLUGIN_ID,
   type AvailableActionsResponse,
+  type HintsResponse,
   type ListActionsResponse,
   type PreviewResponse,
 } from '../contracts';
 import { RunInterruptedError } from '../services/runs/runner';
-import { previewRequestSchema, runRequestSchema } from '../validation';
+import { hintsRequestSchema, previewRequestSchema, runRequestSchema } from '../validation';
 import { delivery, sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';
 import { getService } from '../utils/services';
@@ -39,6 +40,13 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
         if (error instanceof RunInterruptedError) return sendInterrupted(ctx, error);
         throw error;
       }
+    },
+
+    /** The most common current values of one field in the selection (the edit form's hints). */
+    async hints(ctx: Context) {
+      const request = parseOrThrow(hintsRequestSchema(maxIds()), ctx.request.body, 'body');
+      const body: HintsResponse = { data: await runner().hints(ctx.params.uid, ctx.params.name, request, caller(ctx)) };
+      ctx.body = body;
     },
 
     async run(ctx: Context) {

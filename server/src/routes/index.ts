@@ -30,6 +30,7 @@ export default {
       },
       { method: 'POST', path: '/content-types/:uid/actions/:name/preview', handler: 'actions.preview', config: contentTypeRead },
       { method: 'POST', path: '/content-types/:uid/actions/:name/run', handler: 'actions.run', config: contentTypeRead },
+      { method: 'POST', path: '/content-types/:uid/actions/:name/hints', handler: 'actions.hints', config: contentTypeRead },
       { method: 'GET', path: '/runs', handler: 'runs.find', config: guarded([PLUGIN_PERMISSIONS.runsRead]) },
       // a run's owner may read it without runs.read: the controller checks owner-or-runs.read
       { method: 'GET', path: '/runs/:id', handler: 'runs.findOne', config: authenticated },

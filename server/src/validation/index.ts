@@ -11,6 +11,7 @@ import {
   RUN_STATUSES,
   type ConfirmOptions,
   type FormFieldDefinition,
+  type HintsRequest,
   type ListRunsQuery,
   type PreviewRequest,
   type RunRequest,
@@ -80,6 +81,10 @@ const locale = z.string().min(1).max(64).optional();
 
 export const previewRequestSchema = (maxIds: number) => z.object({ selection: selectionSchema(maxIds), locale }).strict();
 same<z.infer<ReturnType<typeof previewRequestSchema>>, PreviewRequest>(true);
+
+export const hintsRequestSchema = (maxIds: number) =>
+  z.object({ selection: selectionSchema(maxIds), locale, field: z.string().min(1).max(200) }).strict();
+same<z.infer<ReturnType<typeof hintsRequestSchema>>, HintsRequest>(true);
 
 export const runRequestSchema = (maxIds: number) =>
   z

@@ -8,6 +8,8 @@ import type { AttributeOption, FormField, FormFieldDefinition } from '../../cont
 import type { BulkActionDefinition } from '../../types';
 import type { UserAbility } from '../access/permissions';
 import { getService } from '../../utils/services';
+import { editableFields, fieldOption } from '../../actions/edit-fields/fields';
+import { validateChanges } from '../../actions/edit-fields/validate';
 
 /** Attribute types an action may read or write as one plain value. */
 export const SCALAR_TYPES = [
@@ -74,8 +76,11 @@ export const valueSchema = (spec: { type: string } & ValueConstraints): z.ZodTyp
   return spec.required ? schema : schema.nullable();
 };
 
+/** `params.changes[0].value`: list positions in brackets, as the editor reads them. */
+const pathText = (path: string[]) => path.reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+
 const validationError = (problems: Array<{ path: string[]; message: string }>) => {
-  const message = problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ');
+  const message = problems.map((p) => `${pathText(p.path)} ${p.message}`).join('; ');
   return new errors.ValidationError(message, {
     errors: problems.map((p) => ({ path: p.path, message: p.message, name: 'ValidationError', value: undefined })),
   });
@@ -115,7 +120,23 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }));
 
   const optionsFor = (uid: string, ability: UserAbility, field: FormFieldDefinition) =>
-    attributeOptions(uid, ability, field.permission ?? 'read', { relations: field.type === 'attributes' });
+    field.type === 'changes'
+      ? editableFields(strapi, uid).filter((f) => permissions().canUseField(ability, uid, f.name, 'update')).map(fieldOption)
+      : attributeOptions(uid, ability, field.permission ?? 'read', { relations: field.type === 'attributes' });
+
+  /**
+   * A form with a `changes` field also takes the one-change shape `{ field, value }` (one `set` of a
+   * scalar attribute, as the first version of update-field took it); its problems keep their old names.
+   */
+  const singleChange = (form: Record<string, FormFieldDefinition>, submitted: Record<string, unknown>) => {
+    const name = Object.keys(form).find((key) => form[key].type === 'changes');
+    if (!name || Object.hasOwn(submitted, name) || !(Object.hasOwn(submitted, 'field') || Object.hasOwn(submitted, 'value'))) return null;
+    const { field, value, ...rest } = submitted;
+    const change: Record<string, unknown> = { op: 'set' };
+    if (Object.hasOwn(submitted, 'field')) change.field = field;
+    if (Object.hasOwn(submitted, 'value')) change.value = value;
+    return { name, submitted: { ...rest, [name]: [change] } };
+  };
 
   return {
     attributeOptions,
@@ -127,7 +148,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...field,
         name,
         label: field.label ?? name,
-        ...(field.type === 'attribute' || field.type === 'attributes' ? { options: optionsFor(uid, ability, field) } : {}),
+        ...(field.type === 'attribute' || field.type === 'attributes' || field.type === 'changes' ? { options: optionsFor(uid, ability, field) } : {}),
       }));
     },
 
@@ -141,6 +162,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const form = definition.form ?? {};
       const problems: Array<{ path: string[]; message: string }> = [];
       const params: Record<string, unknown> = {};
+      const single = singleChange(form, submitted);
+      if (single) submitted = single.submitted;
 
       for (const key of Object.keys(submitted)) {
         // own keys only: `constructor` or `toString` are members of every object, not fields
@@ -161,6 +184,14 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (value === undefined || value === null) {
           if (field.required) problems.push({ path, message: 'is required' });
           else params[name] = value ?? null;
+          continue;
+        }
+
+        if (field.type === 'changes') {
+          const result = await validateChanges(strapi, uid, ability, value, { scalarsOnly: Boolean(single) });
+          params[name] = result.changes;
+          // the one-change shape: `params.changes[0].field` is reported as `params.field`
+          problems.push(...result.problems.map((p) => (single && p.path[2] === '0' && p.path.length > 3 ? { ...p, path: ['params', ...p.path.slice(3)] } : p)));
           continue;
         }
 

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { PreviewRequest, PreviewResult, Run, RunRequest } from '../../contracts';
+import type { HintsRequest, HintValue, PreviewRequest, PreviewResult, Run, RunRequest } from '../../contracts';
+import { editableFields, type EditableField } from '../../actions/edit-fields/fields';
+import { fieldHints } from '../../actions/edit-fields/hints';
 import { PLUGIN_ID } from '../../contracts';
 import { forbidden, isActionInterrupted } from '../../errors';
 import type { PluginConfig } from '../../config';
@@ -274,6 +276,28 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         skipped: selection.skipped,
         sample: await getService(strapi, 'selection').sample(uid, selection.permittedIds, selection.scope),
       };
+    },
+
+    /**
+     * Hints for a `changes` form: the 10 most common current values of one field over the entries the
+     * run would act on. The field must be one the form offers this user (updatable and readable).
+     */
+    async hints(uid: string, name: string, request: HintsRequest, caller: Caller): Promise<{ field: string; values: HintValue[] }> {
+      const definition = await resolveAction(uid, name, caller.ability);
+      if (!Object.values(definition.form ?? {}).some((field) => field.type === 'changes')) {
+        throw new errors.ValidationError(`The action "${name}" has no changes to hint at`);
+      }
+      const permissions = getService(strapi, 'permissions');
+      const byName: Record<string, EditableField> = Object.create(null);
+      for (const field of editableFields(strapi, uid)) byName[field.name] = field;
+      const field = byName[request.field];
+      if (!field || !permissions.canUseField(caller.ability, uid, request.field, 'update') || !permissions.canUseField(caller.ability, uid, request.field, 'read')) {
+        const path = ['body', 'field'];
+        throw new errors.ValidationError(`body.field: "${request.field}" is not a field you may edit`, { errors: [{ path, message: 'is not a field you may edit', name: 'ValidationError' }] });
+      }
+      const locale = await resolveLocale(uid, request.locale);
+      const selection = await getService(strapi, 'selection').resolve({ ability: caller.ability, uid, definition, selection: request.selection, locale });
+      return { field: field.name, values: await fieldHints(strapi, uid, field, selection.permittedIds, locale) };
     },
 
     /** Writes the audit row of a run a signal stopped before any change. */

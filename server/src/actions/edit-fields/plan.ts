@@ -1,0 +1,466 @@
+import type { Core } from '@strapi/strapi';
+import type { EditChange } from '../../contracts';
+import { columnName, getModel, hasDraftAndPublish, isLocalized, type Model } from '../../utils/models';
+import type { EditableField } from './fields';
+
+/**
+ * The set-based work of one chunk of an edit-fields run, as data first and SQL second.
+ *
+ * `planChunk` reads only ids (the chunk's draft rows, and the entries whose results would break an
+ * attribute's rules, found by a guard in SQL) and returns a ChunkPlan: the column expressions per
+ * table, the component rows to create, the link-table deletes and INSERT … SELECTs. `applyPlan` runs
+ * it in the chunk's transaction. Recording prior values for undo belongs between the two: every row,
+ * column and link the plan touches is named in it.
+ */
+
+type Knex = Core.Strapi['db']['connection'];
+type Raw = ReturnType<Knex['raw']>;
+type Dialect = 'sqlite' | 'postgres';
+
+const INT32 = { min: -2147483648, max: 2147483647 };
+const FILE_UID = 'plugin::upload.file';
+
+export interface ResolvedChange {
+  change: EditChange;
+  field: EditableField;
+  /** relations: the target rows to link, in the order given (see resolveTargets) */
+  targetRowIds?: number[];
+}
+
+/** A change of one column, as SQL: the new value and (when it can break a rule) what makes it invalid. */
+interface ColumnChange {
+  column: string;
+  /** `set`/`clear`: a plain value (bound); otherwise an expression over the column */
+  value?: unknown;
+  expression?: (ref: string) => Raw;
+  invalid?: (ref: string) => Raw;
+  change: EditChange;
+}
+
+export interface ChunkPlan {
+  changes: EditChange[];
+  /** entries of the chunk without a draft row in the run's locale (deleted since the selection was frozen) */
+  notFound: string[];
+  /** entries left alone because a result breaks its attribute's rules, with the values it would have had */
+  invalid: Array<{ documentId: string; values: Record<string, unknown> }>;
+  /** row updates of the content type's table: draft rows of the run's locale, and of every locale for non-localized fields */
+  rows: Array<{ rowIds: number[]; values: Record<string, unknown>; expressions: Record<string, Raw> }>;
+  /** rows to stamp with updatedAt/updatedBy (every row any change touches) */
+  stampRowIds: number[];
+  /** single components: rows to create for entries without one, then column updates of the component table */
+  components: Array<{
+    table: string;
+    joinTable: string;
+    componentUid: string;
+    attribute: string;
+    createFor: number[];
+    ownerRowIds: number[];
+    values: Record<string, unknown>;
+    expressions: Record<string, Raw>;
+  }>;
+  /** link rows removed, then inserted (relations and media), in this order */
+  linkDeletes: Array<{ table: string; where: (q: any) => void }>;
+  linkUpdates: Array<{ table: string; where: (q: any) => void; values: Record<string, unknown> }>;
+  linkInserts: Array<{ table: string; select: () => any; columns: string[] }>;
+}
+
+/* -------------------------------------------------------------------------------------------------
+ * Column expressions, with every client value bound
+ * -----------------------------------------------------------------------------------------------*/
+
+/** `x` divided by `d`, rounded half away from zero, in integer arithmetic on both databases. */
+const roundedDiv = (knex: Knex, x: string, xBindings: unknown[], d: number) =>
+  knex.raw(`CASE WHEN (${x}) >= 0 THEN ((${x}) + ${d / 2}) / ${d} ELSE -((-(${x}) + ${d / 2}) / ${d}) END`, [...xBindings, ...xBindings, ...xBindings]);
+
+const toDbValue = (type: string, value: unknown) => (type === 'datetime' && typeof value === 'string' ? new Date(value) : value);
+
+/** The SQL of one scalar change to a column (`ref` names it, qualified where the query joins). */
+export function columnChange(knex: Knex, dialect: Dialect, field: EditableField, change: EditChange, column: string): ColumnChange {
+  const { attribute } = field;
+  const type = attribute.type;
+  const value = change.value as any;
+  const base = { column, change };
+  if (change.op === 'set') return { ...base, value: toDbValue(type, value) };
+  if (change.op === 'clear') return { ...base, value: null };
+
+  let expression: (ref: string) => Raw;
+  switch (change.op) {
+    case 'append':
+      expression = (ref) => knex.raw(`COALESCE(??, '') || CAST(? AS TEXT)`, [ref, value]);
+      break;
+    case 'prepend':
+      expression = (ref) => knex.raw(`CAST(? AS TEXT) || COALESCE(??, '')`, [value, ref]);
+      break;
+    case 'replace':
+      expression = (ref) => knex.raw(`REPLACE(??, CAST(? AS TEXT), CAST(? AS TEXT))`, [ref, value.find, value.replace]);
+      break;
+    case 'trim':
+      expression = (ref) => knex.raw('TRIM(??)', [ref]);
+      break;
+    case 'lowercase':
+      expression = (ref) => knex.raw('LOWER(??)', [ref]);
+      break;
+    case 'uppercase':
+      expression = (ref) => knex.raw('UPPER(??)', [ref]);
+      break;
+    case 'increment':
+    case 'decrement': {
+      const sign = change.op === 'increment' ? '+' : '-';
+      expression =
+        type === 'integer'
+          ? (ref) => knex.raw(`COALESCE(CAST(?? AS BIGINT), 0) ${sign} CAST(? AS BIGINT)`, [ref, value])
+          : (ref) => knex.raw(`COALESCE(??, 0) ${sign} ?`, [ref, value]);
+      break;
+    }
+    case 'multiply':
+    case 'percent': {
+      const factor = change.op === 'multiply' ? value : 1 + value / 100;
+      if (type === 'integer') {
+        // exact: the factor in units of 1/10,000, the product rounded half away from zero
+        const units = change.op === 'multiply' ? Math.round(value * 10_000) : Math.round((100 + value) * 100);
+        expression = (ref) => roundedDiv(knex, 'COALESCE(CAST(?? AS BIGINT), 0) * CAST(? AS BIGINT)', [ref, units], 10_000);
+      } else {
+        expression = (ref) => knex.raw('COALESCE(??, 0) * ?', [ref, factor]);
+      }
+      break;
+    }
+    case 'toggle':
+      expression = (ref) => knex.raw('CASE WHEN ?? THEN FALSE ELSE TRUE END', [ref]);
+      break;
+    case 'shift': {
+      const days = Number(value.days ?? 0);
+      const hours = Number(value.hours ?? 0);
+      if (type === 'date') {
+        expression =
+          dialect === 'postgres'
+            ? (ref) => knex.raw('?? + CAST(? AS INTEGER)', [ref, days])
+            : (ref) => knex.raw('date(??, ?)', [ref, `${days >= 0 ? '+' : ''}${days} days`]);
+      } else {
+        // SQLite keeps date-times as epoch milliseconds
+        expression =
+          dialect === 'postgres'
+            ? (ref) => knex.raw('?? + CAST(? AS INTERVAL)', [ref, `${days} days ${hours} hours`])
+            : (ref) => knex.raw('?? + CAST(? AS BIGINT)', [ref, days * 86_400_000 + hours * 3_600_000]);
+      }
+      break;
+    }
+    default:
+      throw new Error(`edit-fields: no SQL for ${change.op} on ${field.name}`);
+  }
+  return { ...base, expression, invalid: invalidCondition(knex, field, expression) };
+}
+
+/** A condition true when a computed value breaks the attribute's rules (undefined: it cannot). */
+function invalidCondition(knex: Knex, field: EditableField, expression: (ref: string) => Raw) {
+  const { attribute } = field;
+  const parts: Array<(ref: string) => Raw> = [];
+  const isText = attribute.type === 'string' || attribute.type === 'text';
+  const isNumber = ['integer', 'float', 'decimal'].includes(attribute.type);
+  if (isText) {
+    const maxLength = attribute.maxLength ?? (typeof attribute.max === 'number' ? attribute.max : undefined);
+    const minLength = attribute.minLength ?? (typeof attribute.min === 'number' ? attribute.min : undefined);
+    if (maxLength !== undefined) parts.push((ref) => knex.raw('LENGTH(?) > ?', [expression(ref), maxLength]));
+    if (minLength !== undefined) parts.push((ref) => knex.raw('LENGTH(?) < ?', [expression(ref), minLength]));
+    if (attribute.required) parts.push((ref) => knex.raw(`(? IS NULL OR ? = '')`, [expression(ref), expression(ref)]));
+  } else if (isNumber) {
+    const min = attribute.type === 'integer' ? Math.max(attribute.min ?? INT32.min, INT32.min) : attribute.min;
+    const max = attribute.type === 'integer' ? Math.min(attribute.max ?? INT32.max, INT32.max) : attribute.max;
+    if (typeof min === 'number') parts.push((ref) => knex.raw('? < ?', [expression(ref), min]));
+    if (typeof max === 'number') parts.push((ref) => knex.raw('? > ?', [expression(ref), max]));
+  } else if (attribute.required) {
+    parts.push((ref) => knex.raw('? IS NULL', [expression(ref)]));
+  }
+  if (!parts.length) return undefined;
+  return (ref: string) => knex.raw(parts.map(() => '?').join(' OR '), parts.map((part) => part(ref)));
+}
+
+/* -------------------------------------------------------------------------------------------------
+ * Relation targets
+ * -----------------------------------------------------------------------------------------------*/
+
+/**
+ * The rows a relation change links to, as Strapi's Document Service picks them: the draft of a draft
+ * & publish target when the source has draft & publish too, both versions when the source has not,
+ * the one row of a target without it; the run's locale (or the default) of a localized target.
+ * Targets deleted since the request was validated are left out.
+ */
+export async function resolveTargets(strapi: Core.Strapi, sourceUid: string, field: EditableField, documentIds: string[], locale: string | null) {
+  if (field.kind !== 'relation') return [];
+  const target = getModel(strapi, field.target);
+  const meta = strapi.db.metadata.get(field.target as any);
+  const knex = strapi.db.connection;
+  let query = knex(meta.tableName).select('id', columnName(strapi, field.target, 'documentId') + ' as documentId').whereIn(columnName(strapi, field.target, 'documentId'), documentIds);
+  if (hasDraftAndPublish(target) && hasDraftAndPublish(getModel(strapi, sourceUid))) query = query.whereNull(columnName(strapi, field.target, 'publishedAt'));
+  if (isLocalized(target)) {
+    const code = locale ?? (await strapi.plugin('i18n').service('locales').getDefaultLocale());
+    query = query.where(columnName(strapi, field.target, 'locale'), code);
+  }
+  const rows: Array<{ id: number; documentId: string }> = await query.orderBy('id');
+  return documentIds.flatMap((documentId) => rows.filter((row) => row.documentId === documentId).map((row) => row.id));
+}
+
+/* -------------------------------------------------------------------------------------------------
+ * The plan of one chunk
+ * -----------------------------------------------------------------------------------------------*/
+
+export interface PlanContext {
+  strapi: Core.Strapi;
+  uid: string;
+  locale: string | null;
+  dialect: Dialect;
+  changes: ResolvedChange[];
+}
+
+export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string[]): Promise<ChunkPlan> {
+  const { strapi, uid, locale, dialect } = ctx;
+  const model: Model = getModel(strapi, uid);
+  const meta: any = strapi.db.metadata.get(uid as any);
+  const table: string = meta.tableName;
+  const col = (name: string) => columnName(strapi, uid, name);
+  const knex = strapi.db.connection;
+
+  // the chunk's draft rows (ids only): the run's locale, and every locale for non-localized fields
+  let rowQuery = trx(table).select('id', `${col('documentId')} as documentId`, ...(isLocalized(model) ? [`${col('locale')} as locale`] : [])).whereIn(col('documentId'), documentIds);
+  if (hasDraftAndPublish(model)) rowQuery = rowQuery.whereNull(col('publishedAt'));
+  const rows: Array<{ id: number; documentId: string; locale?: string }> = await rowQuery;
+  const ofLocale = rows.filter((row) => !isLocalized(model) || row.locale === locale);
+  const rowsOf = (field: EditableField) => (field.localized ? ofLocale : rows);
+
+  const plan: ChunkPlan = {
+    changes: ctx.changes.map((c) => c.change),
+    invalid: [],
+    rows: [],
+    stampRowIds: [],
+    components: [],
+    linkDeletes: [],
+    linkUpdates: [],
+    linkInserts: [],
+    notFound: documentIds.filter((id) => !ofLocale.some((row) => row.documentId === id)),
+  };
+
+  // 1. the guard: entries whose results would break a rule, found in SQL, with those results
+  const invalid = new Map<string, Record<string, unknown>>();
+  const noteInvalid = (found: any[], fields: EditableField[]) => {
+    for (const row of found) {
+      const values = invalid.get(row.documentId) ?? {};
+      fields.forEach((field, i) => {
+        if (!Number(row[`bad${i}`])) return;
+        const value = row[`v${i}`];
+        // PostgreSQL hands BIGINT and NUMERIC results back as text
+        values[field.name] = typeof value === 'string' && ['integer', 'float', 'decimal'].includes(field.attribute.type) ? Number(value) : value;
+      });
+      invalid.set(row.documentId, values);
+    }
+  };
+
+  const columns = ctx.changes.filter((c) => c.field.kind === 'column').map((c) => ({ ...c, sql: columnChange(knex, dialect, c.field, c.change, col(c.field.name)) }));
+  const guarded = columns.filter((c) => c.sql.invalid);
+  if (guarded.length) {
+    const q = trx({ a: table }).select('a.' + col('documentId') + ' as documentId');
+    guarded.forEach((c, i) => {
+      const ref = `a.${c.sql.column}`;
+      q.select(knex.raw(`? as ??`, [c.sql.expression!(ref), `v${i}`]));
+      q.select(knex.raw(`CASE WHEN ? AND a.id IN (${rowsOf(c.field).map(() => '?').join(',') || 'NULL'}) THEN 1 ELSE 0 END as ??`, [c.sql.invalid!(ref), ...rowsOf(c.field).map((r) => r.id), `bad${i}`]));
+    });
+    q.whereIn('a.id', rows.map((r) => r.id)).where((w: any) => {
+      guarded.forEach((c) => w.orWhere((x: any) => x.whereIn('a.id', rowsOf(c.field).map((r) => r.id)).where(c.sql.invalid!(`a.${c.sql.column}`))));
+    });
+    noteInvalid(await q, guarded.map((c) => c.field));
+  }
+
+  const componentGroups = new Map<string, ResolvedChange[]>();
+  for (const c of ctx.changes) {
+    if (c.field.kind !== 'component') continue;
+    componentGroups.set(c.field.component, [...(componentGroups.get(c.field.component) ?? []), c]);
+  }
+  const componentSql = [...componentGroups.entries()].map(([attribute, changes]) => {
+    const first = changes[0].field as Extract<EditableField, { kind: 'component' }>;
+    const joinTable = meta.attributes[attribute].joinTable;
+    const componentTable: string = strapi.db.metadata.get(first.componentUid as any).tableName;
+    const sql = changes.map((c) => {
+      const f = c.field as Extract<EditableField, { kind: 'component' }>;
+      return { ...c, sql: columnChange(knex, dialect, c.field, c.change, columnName(strapi, f.componentUid, f.field)) };
+    });
+    return { attribute, first, joinTable, componentTable, sql };
+  });
+  for (const group of componentSql) {
+    const guards = group.sql.filter((c) => c.sql.invalid);
+    if (!guards.length) continue;
+    const owners = rowsOf(group.first);
+    const q = trx({ a: table })
+      .select(`a.${col('documentId')} as documentId`)
+      .join({ c: group.joinTable.name }, `c.${group.joinTable.joinColumn.name}`, 'a.id')
+      .join({ s: group.componentTable }, 's.id', `c.${group.joinTable.inverseJoinColumn.name}`)
+      .where('c.field', group.attribute)
+      .where('c.component_type', group.first.componentUid)
+      .whereIn('a.id', owners.map((r) => r.id));
+    guards.forEach((c, i) => {
+      q.select(knex.raw('? as ??', [c.sql.expression!(`s.${c.sql.column}`), `v${i}`]));
+      q.select(knex.raw('CASE WHEN ? THEN 1 ELSE 0 END as ??', [c.sql.invalid!(`s.${c.sql.column}`), `bad${i}`]));
+    });
+    q.where((w: any) => guards.forEach((c) => w.orWhere(c.sql.invalid!(`s.${c.sql.column}`))));
+    noteInvalid(await q, guards.map((c) => c.field));
+  }
+
+  for (const id of plan.notFound) invalid.delete(id);
+  plan.invalid = [...invalid.entries()].map(([documentId, values]) => ({ documentId, values }));
+  const notFound = new Set(plan.notFound);
+  const ok = (list: typeof rows) => list.filter((row) => !invalid.has(row.documentId) && !notFound.has(row.documentId)).map((row) => row.id);
+
+  // 2. columns of the content type's table
+  for (const localized of [true, false]) {
+    const group = columns.filter((c) => c.field.localized === localized);
+    if (!group.length) continue;
+    const values: Record<string, unknown> = {};
+    const expressions: Record<string, Raw> = {};
+    for (const c of group) {
+      if (c.sql.expression) expressions[c.sql.column] = c.sql.expression(c.sql.column);
+      else values[c.field.name] = c.sql.value; // through the query engine: it converts values as Strapi stores them
+    }
+    plan.rows.push({ rowIds: ok(localized ? ofLocale : rows), values, expressions });
+  }
+
+  // 3. single components
+  for (const group of componentSql) {
+    const ownerRowIds = ok(rowsOf(group.first));
+    const values: Record<string, unknown> = {};
+    const expressions: Record<string, Raw> = {};
+    for (const c of group.sql) {
+      if (c.sql.expression) expressions[c.sql.column] = c.sql.expression(c.sql.column);
+      else values[c.sql.column] = c.sql.value;
+    }
+    const onlyClears = group.sql.every((c) => c.change.op === 'clear');
+    const linked: Array<{ owner: number }> = ownerRowIds.length
+      ? await trx(group.joinTable.name)
+          .select(`${group.joinTable.joinColumn.name} as owner`)
+          .whereIn(group.joinTable.joinColumn.name, ownerRowIds)
+          .where({ field: group.attribute, component_type: group.first.componentUid })
+      : [];
+    const have = new Set(linked.map((l) => l.owner));
+    plan.components.push({
+      table: group.componentTable,
+      joinTable: group.joinTable.name,
+      componentUid: group.first.componentUid,
+      attribute: group.attribute,
+      // clearing a field of a component an entry does not have changes nothing: no component is made for it
+      createFor: onlyClears ? [] : ownerRowIds.filter((id) => !have.has(id)),
+      ownerRowIds,
+      values,
+      expressions,
+    });
+  }
+
+  // 4. relations and media: link rows
+  for (const c of ctx.changes) {
+    const sourceIds = ok(rowsOf(c.field));
+    if (!sourceIds.length) continue;
+    if (c.field.kind === 'relation') planRelation(plan, meta.attributes[c.field.name].joinTable, c, sourceIds, table, trx);
+    if (c.field.kind === 'media') planMedia(strapi, plan, uid, c, sourceIds, table, trx);
+  }
+
+  const touched = new Set<number>();
+  for (const c of ctx.changes) ok(rowsOf(c.field)).forEach((id) => touched.add(id));
+  plan.stampRowIds = [...touched];
+  return plan;
+}
+
+/** Link-table work of one relation change, from this side's join table metadata (owner or inverse side). */
+function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: number[], sourceTable: string, trx: Knex) {
+  const J: string = jt.joinColumn.name;
+  const I: string = jt.inverseJoinColumn.name;
+  const O: string | undefined = jt.orderColumnName;
+  const IO: string | undefined = jt.inverseOrderColumnName;
+  const targets = c.targetRowIds ?? [];
+  const { op } = c.change;
+  // oneToOne and oneToMany: a target belongs to one source only, so linking it unlinks it elsewhere
+  const targetIsToOne = ['oneToOne', 'oneToMany'].includes(String(c.field.attribute.relation));
+
+  if (op === 'clear') plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(J, sourceIds) });
+  // set keeps the links it names (their other-side order stays) and drops the rest
+  if (op === 'set') plan.linkDeletes.push({ table: jt.name, where: (q) => (targets.length ? q.whereIn(J, sourceIds).whereNotIn(I, targets) : q.whereIn(J, sourceIds)) });
+  if (op === 'remove' && targets.length) plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(J, sourceIds).whereIn(I, targets) });
+  if ((op === 'add' || op === 'set') && targets.length && targetIsToOne) {
+    plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(I, targets).whereNotIn(J, sourceIds) });
+  }
+  if (op !== 'add' && op !== 'set') return;
+
+  targets.forEach((targetId, position) => {
+    // set: the links kept move to the position given
+    if (op === 'set' && O) plan.linkUpdates.push({ table: jt.name, where: (q) => q.whereIn(J, sourceIds).where(I, targetId), values: { [O]: position + 1 } });
+    const columns = [J, I, ...(O ? [O] : []), ...(IO ? [IO] : [])];
+    plan.linkInserts.push({
+      table: jt.name,
+      columns,
+      select: () => {
+        const q = trx({ s: sourceTable }).select('s.id', trx.raw('CAST(? AS INTEGER)', [targetId]));
+        // this side's order: after the source's current links (add), or the position given (set)
+        if (O) q.select(op === 'set' ? trx.raw('CAST(? AS INTEGER)', [position + 1]) : trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = s.id), 0) + 1`, [O, jt.name, J]));
+        // the other side's order: each new source after the target's current ones
+        if (IO) q.select(trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = CAST(? AS INTEGER)), 0) + ROW_NUMBER() OVER (ORDER BY s.id)`, [IO, jt.name, I, targetId]));
+        return q
+          .whereIn('s.id', sourceIds)
+          .whereNotExists((e: any) => e.select(trx.raw('1')).from({ x: jt.name }).whereRaw('x.?? = s.id', [J]).where(`x.${I}`, targetId));
+      },
+    });
+  });
+}
+
+/** Media fields live in the Media Library's morph table (file, related row, type, field, order). */
+function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: ResolvedChange, sourceIds: number[], sourceTable: string, trx: Knex) {
+  const related: any = (strapi.db.metadata.get(FILE_UID as any).attributes as any).related;
+  const T: string = related?.joinTable?.name ?? 'files_related_mph';
+  const F: string = related?.joinTable?.joinColumn?.name ?? 'file_id';
+  const R: string = related?.joinTable?.morphColumn?.idColumn?.name ?? 'related_id';
+  const RT: string = related?.joinTable?.morphColumn?.typeColumn?.name ?? 'related_type';
+  const field = c.field.name;
+  const { op } = c.change;
+  const files = (Array.isArray(c.change.value) ? c.change.value : c.change.value == null ? [] : [c.change.value]) as number[];
+  const mine = (q: any) => q.whereIn(R, sourceIds).where(RT, uid).where('field', field);
+
+  if (op === 'clear' || op === 'set') plan.linkDeletes.push({ table: T, where: mine });
+  if (op === 'remove') plan.linkDeletes.push({ table: T, where: (q) => mine(q).whereIn(F, files) });
+  if (op !== 'add' && op !== 'set') return;
+  files.forEach((fileId, position) => {
+    plan.linkInserts.push({
+      table: T,
+      columns: [F, R, RT, 'field', 'order'],
+      select: () =>
+        trx({ s: sourceTable })
+          .select(trx.raw('CAST(? AS INTEGER)', [fileId]), 's.id', trx.raw('CAST(? AS TEXT)', [uid]), trx.raw('CAST(? AS TEXT)', [field]))
+          .select(op === 'set' ? trx.raw('CAST(? AS INTEGER)', [position + 1]) : trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = s.id AND l.?? = ? AND l.field = ?), 0) + 1`, ['order', T, R, RT, uid, field]))
+          .whereIn('s.id', sourceIds)
+          .whereNotExists((e: any) => e.select(trx.raw('1')).from({ x: T }).whereRaw('x.?? = s.id', [R]).where(`x.${RT}`, uid).where('x.field', field).where(`x.${F}`, fileId)),
+    });
+  });
+}
+
+/** Runs a plan in the chunk's transaction. */
+export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPlan, trx: Knex, userId: number) {
+  const meta: any = strapi.db.metadata.get(uid as any);
+  for (const update of plan.rows) {
+    if (!update.rowIds.length) continue;
+    if (Object.keys(update.expressions).length) await trx(meta.tableName).whereIn('id', update.rowIds).update(update.expressions);
+    if (Object.keys(update.values).length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: update.rowIds } }, data: update.values });
+  }
+  for (const component of plan.components) {
+    for (const owner of component.createFor) {
+      const [created] = await trx(component.table).insert({}).returning('id');
+      const cmpId = typeof created === 'object' ? created.id : created;
+      await trx(component.joinTable).insert({ entity_id: owner, cmp_id: cmpId, component_type: component.componentUid, field: component.attribute });
+    }
+    if (!component.ownerRowIds.length) continue;
+    const data = { ...component.values, ...component.expressions };
+    if (!Object.keys(data).length) continue;
+    await trx(component.table)
+      .whereIn('id', trx(component.joinTable).select('cmp_id').whereIn('entity_id', component.ownerRowIds).where({ field: component.attribute, component_type: component.componentUid }))
+      .update(data);
+  }
+  for (const del of plan.linkDeletes) await trx(del.table).where(del.where).delete();
+  for (const update of plan.linkUpdates) await trx(update.table).where(update.where).update(update.values);
+  for (const insert of plan.linkInserts) {
+    await trx.into(trx.raw('?? (' + insert.columns.map(() => '??').join(', ') + ')', [insert.table, ...insert.columns])).insert(insert.select());
+  }
+  if (plan.stampRowIds.length) {
+    await strapi.db.query(uid as any).updateMany({ where: { id: { $in: plan.stampRowIds } }, data: { updatedAt: new Date(), updatedBy: userId } as any });
+  }
+}
