@@ -62,6 +62,24 @@ export interface ChunkTools {
   trx: Core.Strapi['db']['connection'];
   /** Actions with `output`: text appended to the file when the chunk commits. */
   write(text: string): void;
+  /**
+   * Revertible actions (`revertible: true`): record what the chunk changes, in its transaction,
+   * before changing it. Absent otherwise.
+   */
+  undo?: ChunkUndo;
+}
+
+/** What an `eachChunk` handler records so its runs can be undone. */
+export interface ChunkUndo {
+  /** Before the change: the current values of these attributes of the rows `where` (a Query Engine where) matches. */
+  columns(where: Record<string, unknown>, attributes: string[]): Promise<void>;
+  /** After the change: the values written to the rows recorded with `columns` (what "changed since" compares with). */
+  written(attributes: string[]): Promise<void>;
+  /**
+   * Before the change: these documents' drafts in the run's locale (every field, relations, media,
+   * components). Call what it returns after the change: it records the rows as the change left them.
+   */
+  drafts(documentIds: string[]): Promise<() => Promise<void>>;
 }
 
 /** A file the action produces (exports): streamed to the editor, or kept for download when queued. */

@@ -78,6 +78,39 @@ describe('undo a run', () => {
     expect(again.body.error.message).toBe(`Run ${original.id} was undone already (run ${undo.body.data.run.id})`);
   });
 
+  it('undoes several changes of one edit: columns set-based, a relation added with them through the document', async () => {
+    const picked = (await enDrafts()).slice(20, 24).map((row: any) => row.document_id);
+    const before = await rowsOf(picked);
+    const columns = await run('update-field', {
+      selection: { documentIds: picked },
+      params: { changes: [{ field: 'stage', op: 'set', value: 'review' }, { field: 'views', op: 'increment', value: 5 }] },
+    });
+    expect(columns.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4 });
+    const undoColumns = await revert(columns.body.data.run.id);
+    expect(undoColumns.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4, params: { mode: 'query' } });
+    expect(await rowsOf(picked)).toEqual(before);
+
+    // a tag added together with a number change: each entry's draft is recorded and comes back
+    const tagsOf = async (documentId: string) => {
+      const res = await app.as('editor').get(`${CM}/${documentId}?locale=en&populate[tags]=true`);
+      return ((res.body.data.tags ?? []) as Array<{ documentId: string }>).map((tag) => tag.documentId).sort();
+    };
+    const tagsBefore = await Promise.all(picked.map(tagsOf));
+    const tag = await app.knex()('tags').first('document_id');
+    const relation = await run('update-field', {
+      selection: { documentIds: picked },
+      params: { changes: [{ field: 'tags', op: 'add', value: [tag.document_id] }, { field: 'views', op: 'increment', value: 1 }] },
+    });
+    expect(relation.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4 });
+    expect((await Promise.all(picked.map(tagsOf))).every((tags) => tags.includes(tag.document_id))).toBe(true);
+
+    const undoRelation = await revert(relation.body.data.run.id);
+    expect(undoRelation.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4, params: { mode: 'documents' } });
+    expect(await Promise.all(picked.map(tagsOf))).toEqual(tagsBefore);
+    const views = await app.knex()('articles').whereIn('document_id', picked).where({ locale: 'en' }).whereNull('published_at').orderBy('id').pluck('views');
+    expect(views).toEqual(before.filter((row: any) => row.locale === 'en' && row.published_at === null).map((row: any) => row.views));
+  });
+
   it('puts back a non-localized field on every locale it was written to', async () => {
     const withFr = await app.knex()('articles as a').join('articles as f', 'f.document_id', 'a.document_id')
       .where({ 'a.locale': 'en', 'f.locale': 'fr' }).whereNull('a.published_at').whereNull('f.published_at').distinct('a.document_id').limit(3);

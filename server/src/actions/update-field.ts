@@ -51,10 +51,16 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
       throw new Error(`Operations other than set and clear need SQLite or PostgreSQL (this database: ${dialect})`);
     }
 
+    // undo: column changes record the columns' values set-based; relations, media and component
+    // fields record each entry's draft (its links live in other tables) and come back through the
+    // Document Service
+    const columnsOnly = changes.every(({ field }) => field.kind === 'column');
+    const columnAttributes = changes.map(({ field }) => field.name);
+
     let changed = 0;
     let invalidCount = 0;
     const listed: string[] = [];
-    await run.eachChunk(async (documentIds, { trx }) => {
+    await run.eachChunk(async (documentIds, { trx, undo }) => {
       const plan = await planChunk({ strapi, uid, locale: run.locale, dialect: dialect as 'sqlite' | 'postgres', changes }, trx, documentIds);
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       for (const { documentId, values } of plan.invalid) {
@@ -64,8 +70,15 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
           listed.push(`${documentId} (${Object.entries(values).map(([name, value]) => `${name} → ${describeValue(value)}`).join(', ')})`);
         }
       }
-      // undo: prior values of everything `plan` names would be read here, in this transaction
+      let recorded: (() => Promise<void>) | null = null;
+      if (undo && columnsOnly && plan.stampRowIds.length) await undo.columns({ id: { $in: plan.stampRowIds } }, columnAttributes);
+      if (undo && !columnsOnly) {
+        const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId)]);
+        recorded = await undo.drafts(documentIds.filter((documentId) => !skipped.has(documentId)));
+      }
       await applyPlan(strapi, uid, plan, trx, run.user.id);
+      if (undo && columnsOnly && plan.stampRowIds.length) await undo.written(columnAttributes);
+      if (recorded) await recorded();
       changed += documentIds.length - plan.notFound.length - plan.invalid.length;
     });
 

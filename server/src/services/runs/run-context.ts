@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { ChunkTools, RunContext, RunUser } from '../../types';
+import type { ChunkTools, ChunkUndo, RunContext, RunUser } from '../../types';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
@@ -106,12 +106,28 @@ export function createRunContext(args: {
     }
   };
 
-  const tools = (trx: any, buffer: string[]): ChunkTools => ({
+  const chunkUndo = (trx: any, position: number): ChunkUndo => {
+    const undo = getService(strapi, 'undo');
+    return {
+      columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes }),
+      written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
+      async drafts(documentIds) {
+        const before = new Map<string, Awaited<ReturnType<typeof undo.snapshot>>>();
+        for (const documentId of documentIds) before.set(documentId, await undo.snapshot(uid, documentId, locale, { draftOnly: true }));
+        return async () => {
+          for (const [documentId, versions] of before) await undo.recordDocument({ runId, position, uid, documentId, locale, before: versions });
+        };
+      },
+    };
+  };
+
+  const tools = (trx: any, buffer: string[], position: number): ChunkTools => ({
     trx,
     write(text: string) {
       if (!output) throw new Error('write() needs an action declared with `output`');
       buffer.push(text);
     },
+    ...(args.revertible ? { undo: chunkUndo(trx, position) } : {}),
   });
 
   const context: RunContext = {
@@ -171,7 +187,7 @@ export function createRunContext(args: {
       await walk(async (row, outcomes, trx) => {
         const ids = row.documentIds.filter((id) => !outcomes[id]);
         const buffer: string[] = [];
-        if (ids.length) await fn(ids, tools(trx, buffer));
+        if (ids.length) await fn(ids, tools(trx, buffer, row.position));
         // the chunk's text reaches the output in the transaction that completes the chunk
         if (buffer.length && output) await output.chunk(row.position, buffer.join(''), trx);
       }, true);

@@ -200,7 +200,9 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       getService(strapi, 'permissions').assertCanRun(caller.ability, run.contentType, original);
       const user = runUser(caller.user);
-      const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode: original.mode } as BulkActionDefinition;
+      // a query-mode action may have recorded document versions (relations, media, components)
+      const mode = await getService(strapi, 'undo').recordedMode(run.id);
+      const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode } as BulkActionDefinition;
       const entries = await getService(strapi, 'undo').recordedEntries(run.id);
       const selection = await getService(strapi, 'selection').resolveRecorded({
         ability: caller.ability, uid: run.contentType, definition, documentIds: entries, locale: run.locale,
@@ -210,7 +212,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(`Run ${run.id} is being undone or was undone already`);
       }
       try {
-        const params: RevertParams = { runId: run.id, mode: original.mode };
+        const params: RevertParams = { runId: run.id, mode };
         const started = await this.launch(
           {
             definition, uid: run.contentType, locale: run.locale, user, params, selection, revertOf: run.id,

@@ -12,6 +12,8 @@ export interface DocumentVersions {
   published: Data | null;
   /** the admin user who created the document: restored with it (ownership conditions depend on it) */
   createdBy: number | null;
+  /** only the draft was recorded (a change of drafts): the published version is left as it is */
+  draftOnly?: boolean;
 }
 
 /** What a revert did with one entry. */
@@ -156,7 +158,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     // --------------------------------------------------------------------------- recording (documents mode)
 
     /** Before `fn`, inside the entry's transaction: the document's versions in the run's locale. */
-    async snapshot(uid: string, documentId: string, locale: string | null): Promise<DocumentVersions> {
+    async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false } = {}): Promise<DocumentVersions> {
       const rows = await strapi.db.query(uid as any).findMany({
         where: { documentId, ...localeWhere(uid, locale) },
         populate: { ...populateOf(uid), createdBy: { select: ['id'] } } as any,
@@ -166,8 +168,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       const published = draftAndPublish ? (rows.find((row: any) => row.publishedAt !== null) ?? null) : null;
       return {
         draft: draft && toData(uid, draft),
-        published: published && toData(uid, published),
+        published: published && !draftOnly ? toData(uid, published) : null,
         createdBy: (draft ?? published)?.createdBy?.id ?? null,
+        ...(draftOnly ? { draftOnly } : {}),
       };
     },
 
@@ -202,6 +205,12 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       return entities;
+    },
+
+    /** How a run's changes were recorded: document versions (undone through the Document Service) or column values. */
+    async recordedMode(runId: number): Promise<'documents' | 'query'> {
+      const versions = await knex()(undoTable()).where({ [u('runId')]: runId, [u('kind')]: 'versions' }).first('id');
+      return versions ? 'documents' : 'query';
     },
 
     /** The entries a run recorded changes for, in recording order. */
@@ -277,7 +286,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         else await documents.create({ ...loc, data: { ...data, documentId } } as any);
         exists = true;
       };
-      if (hasDraftAndPublish(getModel(strapi, uid))) {
+      if (before.draftOnly) {
+        if (before.draft) await write(before.draft);
+      } else if (hasDraftAndPublish(getModel(strapi, uid))) {
         const published = await strapi.db.query(uid as any).findOne({ where: { documentId, ...loc, publishedAt: { $notNull: true } }, select: ['id'] });
         if (before.published) {
           await write(before.published);
