@@ -123,6 +123,26 @@ class DatedWorkbookWriter extends ExcelJS.stream.xlsx.WorkbookWriter {
   }
 }
 
+/** Bytes of sheet XML the zip has not compressed yet above which a part waits (about two parts' rows). */
+const ZIP_BACKLOG = 256 * 1024;
+
+/**
+ * Waits until the zip has compressed most of what was written. The worksheet writer's stream (an
+ * exceljs StreamBuf) writes into the zip entry's stream without heeding its backpressure, so without
+ * this the whole sheet's XML piles up there (about 20 MB per 100,000 rows) while the deflate catches
+ * up. That stream (readable-stream 2, no `writableLength`) buffers it in `_writableState`; when
+ * exceljs changes its internals, this stops waiting and the export still completes.
+ */
+const compressed = async (sheet: ExcelJS.Worksheet) => {
+  const entry = (sheet as any).stream?.pipes?.[0];
+  const backlog = () => Number(entry?._writableState?.length ?? 0);
+  // bounded: a stalled zip is the download's problem (drained() below), not a reason to spin forever
+  for (let waits = 0; backlog() > ZIP_BACKLOG && !entry.destroyed && waits < 5000; waits += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
 const DATE_FORMATS: Partial<Record<SheetColumnType, string>> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm:ss' };
 
 /** A JSON cell of an `xlsx` part as the sheet's value: dates become Date (UTC), everything else is already typed. */
@@ -174,9 +194,9 @@ const xlsxAssembler = (out: Writable, date: Date): FileAssembler => {
         });
         row.commit();
       }
-      // exceljs writes into the zip without waiting for the reader: wait here, once per part, so a
-      // slow download holds about one part, not the whole file
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // exceljs hands the sheet's XML to the zip without waiting for it to be compressed, and the
+      // zip waits for no reader: wait here, once per part, for both, so memory holds about one part
+      await compressed(sheet);
       await drained(out);
     },
     async end() {
