@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,p2,p3,p4 --cpu-prof]`
+ * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,p2,p3,p4,p5 --cpu-prof]`
  *
  * Seeds a fresh database with N article drafts (knex, in batches), boots the playground Strapi in a
  * child process (scripts/bench-server.ts: its RSS and event-loop lag are its own), and measures each
@@ -14,6 +14,8 @@
  *   S3  the Content Manager's bulkPublish endpoint on 500 other documents (HTTP)
  *   P4  export-csv of the N rows: queued, written to a file, downloaded and read fully (HTTP)
  *   B4  knex keyset pages of 1,000 rows through papaparse into a file (inside)
+ *   P5  the same export as XLSX (`--only p5`, not in the default set): queued, its workbook assembled
+ *       from the stored parts while it is downloaded; P6 the same as JSON
  *
  * plus the peak RSS growth of the Strapi process during P4/B4, its event-loop lag p99 during P1/P4,
  * and P1/P4 at N/10 for the scaling ratio. Prints one table judged against the targets in docs/benchmark.md and
@@ -60,7 +62,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--cpu-prof') options.cpuProf = true;
     else if (flag === '--poll-ms') options.pollMs = Number(value());
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--rows 100000] [--db sqlite|postgres] [--repeat 3] [--only l,p1,p2,p3,p4] [--poll-ms 20] [--cpu-prof]');
+      console.log('npm run bench -- [--rows 100000] [--db sqlite|postgres] [--repeat 3] [--only l,p1,p2,p3,p4,p5] [--poll-ms 20] [--cpu-prof]');
       process.exit(0);
     } else throw new UsageError(`unknown option ${argv[i]} (try --help)`);
   }
@@ -398,6 +400,40 @@ async function main() {
       };
     };
 
+    /** P5/P6: the export as XLSX or JSON, always queued here (both sizes are over the threshold at 100,000 rows). */
+    const measureFormat = async (format: 'xlsx' | 'json', featuredOnly: boolean, size: number) => {
+      const before = await child.call('rss-reset');
+      await child.call('lag-start');
+      const started = now();
+      const res = await admin.request('POST', `/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`, {
+        selection: { query: { filters: filtersFor(featuredOnly) } },
+        params: { format },
+      });
+      let read: { bytes: number; lines: number };
+      let runMs = NaN;
+      if (res.status === 202) {
+        const run = await follow(`export-csv (${format})`, (await res.json()).data.run);
+        expectEqual(`${format} succeeded`, run.succeeded, size);
+        runMs = now() - started;
+        const download = await admin.request('GET', `/bulk-actions/runs/${run.id}/download`);
+        if (download.status !== 200) throw new Error(`${format} download: ${download.status} ${await download.text()}`);
+        read = await readAll(download);
+      } else {
+        if (res.status !== 200) throw new Error(`export-csv (${format}): ${res.status} ${await res.text()}`);
+        read = await readAll(res);
+      }
+      const ms = now() - started;
+      const lag = await child.call('lag-stop');
+      const after = await child.call('rss-peak');
+      // JSON: "[", one line per entry, "]"; a workbook is compressed: its size only
+      if (format === 'json') expectEqual('P6 lines', read.lines, size + 2);
+      else if (read.bytes < 1000) throw new Error(`P5: a ${read.bytes}-byte workbook`);
+      return {
+        ms: round(ms), runMs: round(runMs), downloadMs: round(ms - runMs), bytes: read.bytes, lag,
+        rssBeforeMb: before.rssMb, peakMb: after.peakMb, rssGrowthMb: round(Math.max(0, after.peakMb - before.rssMb)),
+      };
+    };
+
     const measureB4 = async (featuredOnly: boolean, size: number) => {
       const before = await child.call('rss-reset');
       const b4 = await child.call('b4', { featuredOnly, file: path.join(work, `b4-${featuredOnly ? 'n10' : 'n'}.csv`) });
@@ -454,6 +490,7 @@ async function main() {
     if (only.has('l')) await measureL(true, N10);
     if (only.has('p1')) await measureP1(true, N10);
     if (only.has('p4')) await measureP4(true, N10);
+    if (only.has('p5')) await measureFormat('xlsx', true, N10);
 
     for (let rep = 1; rep <= options.repeat; rep += 1) {
       log(`repetition ${rep}/${options.repeat}`);
@@ -494,6 +531,10 @@ async function main() {
         await add('B4@N/10', await profiled('B4@N/10', () => measureB4(true, N10)));
         await add('P4', await profiled('P4', () => measureP4(false, N)));
         await add('B4', await profiled('B4', () => measureB4(false, N)));
+      }
+      if (only.has('p5')) {
+        await add('P5', await profiled('P5', () => measureFormat('xlsx', false, N)));
+        await add('P6', await profiled('P6', () => measureFormat('json', false, N)));
       }
       log(`  ${Object.entries(results).map(([name, runs]) => `${name} ${Math.round(runs[runs.length - 1].ms)} ms`).join(', ')}`);
     }
@@ -577,6 +618,15 @@ async function main() {
       const growth = med('P4', (r) => r.rssGrowthMb);
       judged(`P4: peak RSS growth of Strapi`, `${growth} MB`, 'growth', growth, 64, 'MB');
       value(`B4: peak RSS growth of Strapi`, `${med('B4', (r) => r.rssGrowthMb)} MB`);
+    }
+    if (only.has('p5')) {
+      for (const [figure, format] of [['P5', 'XLSX'], ['P6', 'JSON']] as const) {
+        value(`${figure}: export as ${format}, ${fmtN(N)} rows (queued + download)`, `${msText(figures[figure].median)} (download ${msText(med(figure, (r) => r.downloadMs))}, ${round(med(figure, (r) => r.bytes) / 2 ** 20, 1)} MB)`);
+        const growth = med(figure, (r) => r.rssGrowthMb);
+        judged(`${figure}: peak RSS growth of Strapi`, `${growth} MB`, 'growth', growth, 64, 'MB');
+        const lag = med(figure, (r) => r.lag.p99Ms);
+        judged(`Event-loop lag during ${figure}`, `p99 ${lag} ms`, 'p99', lag, 100, 'ms');
+      }
     }
     if (only.has('p1')) {
       judged(`P1 scaling ${fmtN(N10)} → ${fmtN(N)}`, `${msText(figures['P1@N/10'].median)} → ${msText(P1)}`, 'P1(N)/P1(N/10)', ratio('P1', 'P1@N/10'), 11);

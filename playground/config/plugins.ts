@@ -24,6 +24,7 @@ export default ({ env }) => ({
         worker: env.bool('BULK_ACTIONS_WORKER', true),
         pollIntervalMs: env.int('BULK_ACTIONS_POLL_MS', 1000),
         staleAfterMs: env.int('BULK_ACTIONS_STALE_MS', 30000),
+        ...(env('BULK_ACTIONS_EXPORT_THRESHOLD') ? { thresholds: { export: env.int('BULK_ACTIONS_EXPORT_THRESHOLD') } } : {}),
         ...(env('BULK_ACTIONS_EXPORT_DIR') ? { exportDir: env('BULK_ACTIONS_EXPORT_DIR') } : {}),
       },
     },

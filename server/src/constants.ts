@@ -23,3 +23,6 @@ export const PLUGIN_PERMISSIONS = {
   settingsUpdate: `plugin::${PLUGIN_ID}.settings.update`,
   runsRead: `plugin::${PLUGIN_ID}.runs.read`,
 } as const;
+
+/** How a run's file is made from its parts (see services/runs/files.ts). */
+export const FILE_ASSEMBLIES = ['text', 'json-array', 'xlsx'] as const;

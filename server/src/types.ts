@@ -87,6 +87,14 @@ export interface ActionOutput {
   contentType: string;
   /** file name extension, e.g. 'csv'; the name is `<plural name>-<date>.<extension>` */
   extension: string;
+  /**
+   * How the header and the chunks' text become the file (default `text`):
+   * - `text`: as written, one after the other (CSV, any line format);
+   * - `json-array`: each chunk writes JSON values, one per line; the file is one array of them all;
+   * - `xlsx`: the header is `{"columns":[{"name","type"}]}` (type string, number, boolean, date or
+   *   datetime), each chunk writes rows as JSON arrays, one per line; the file is a workbook.
+   */
+  assemble?: 'text' | 'json-array' | 'xlsx';
 }
 
 export interface ValidateContext {
@@ -108,8 +116,8 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
   form?: Record<string, FormFieldDefinition>;
   confirm?: ConfirmOptions;
   mode: ActionMode;
-  /** the action produces a file (see ActionOutput); its runs answer with the file */
-  output?: ActionOutput;
+  /** the action produces a file (see ActionOutput); its runs answer with the file. A function picks it from the validated params. */
+  output?: ActionOutput | ((params: Params) => ActionOutput);
   /**
    * Its runs can be undone (POST /runs/:id/revert). What the run changes is recorded in the
    * transaction of the change: `updateAll` keeps the previous column values of the rows it writes,

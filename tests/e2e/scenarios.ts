@@ -130,7 +130,7 @@ const enableActions: Scenario = {
     await dismissTours(page);
     await page.getByRole('heading', { name: 'Bulk actions', level: 1 }).waitFor();
 
-    const articleActions = ['Update a field', 'Export as CSV', 'Mark as reviewed', 'Delete selected entries'];
+    const articleActions = ['Update a field', 'Export (CSV, JSON or XLSX)', 'Mark as reviewed', 'Delete selected entries'];
     for (const label of articleActions) {
       await page.getByRole('checkbox', { name: `Enable “${label}” for Article` }).check();
     }
@@ -305,7 +305,7 @@ const exportCsv: Scenario = {
     await selectRows(page, titles);
     await openBulkModal(page);
     const modal = dialog(page);
-    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Export as CSV');
+    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Export (CSV, JSON or XLSX)');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -326,7 +326,7 @@ const exportCsv: Scenario = {
       assert(line && line.includes(article.title), `a row for ${article.title} (${article.document_id})`);
     }
 
-    await expectText(notification(page, 'Export as CSV'), `Downloaded ${fileName}`, 'the result notification');
+    await expectText(notification(page, 'Export (CSV, JSON or XLSX)'), `Downloaded ${fileName}`, 'the result notification');
     const run = context.db.runs().at(-1)!;
     assertEqual([run.action, run.total, run.succeeded], ['export-csv', 3, 3], 'the export run row');
   },

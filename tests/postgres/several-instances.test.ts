@@ -1,6 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import request from 'supertest';
 import { bootPlayground, type TestApp } from '../helpers/strapi';
@@ -17,6 +18,7 @@ const JOB_ENV = {
 const SHARED = 20_200;
 const DOCS = 1_000;
 const EXPORT_FIELDS = ['title', 'views'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const sharedSelection = { query: { filters: { title: { $startsWith: 'Shared ' } } } };
 
 interface Instance {
@@ -105,6 +107,29 @@ describe('several instances on one PostgreSQL database', () => {
     expect(Buffer.compare(fromA.body, fromB.body)).toBe(0);
     expect(fromA.body.toString('utf8')).toBe(await expectedCsv());
     uninterrupted = fromA.body;
+  });
+
+  it('assembles a queued XLSX export from its parts on every instance: the same workbook bytes, cell by cell the database', async () => {
+    const [a, b] = instances;
+    const res = await a.process.as(a.token).post(actionUrl(ARTICLE, 'export-csv', 'run')).send({ selection: sharedSelection, params: { format: 'xlsx', fields: EXPORT_FIELDS } });
+    expect(res.status).toBe(202);
+    const runId = res.body.data.run.id;
+    const [final] = (await followRun(client(a), runId, undefined, { intervalMs: 250 })).slice(-1);
+    expect(final).toMatchObject({ status: 'succeeded', total: SHARED, succeeded: SHARED, download: { contentType: XLSX_TYPE } });
+
+    const fromA = await download(a, runId);
+    const fromB = await download(b, runId);
+    const fromApp = await app.as('editor').get(`/bulk-actions/runs/${runId}/download`).buffer(true).parse(binary);
+    for (const file of [fromA, fromB, fromApp]) expect(file.status).toBe(200);
+    expect(Buffer.compare(fromA.body, fromB.body)).toBe(0);
+    expect(Buffer.compare(fromA.body, fromApp.body)).toBe(0);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(fromB.body as any);
+    const cells: unknown[][] = [];
+    workbook.worksheets[0].eachRow((row) => cells.push([1, 2, 3, 4].map((i) => row.getCell(i).value)));
+    const rows = await app.knex()('articles').where('title', 'like', 'Shared %').whereNull('published_at').orderBy('id').select('document_id', 'locale', 'title', 'views');
+    expect(cells).toEqual([['documentId', 'locale', ...EXPORT_FIELDS], ...rows.map((row: any) => [row.document_id, row.locale, row.title, Number(row.views)])]);
   });
 
   it('continues the same file when the instance writing it is killed: complete, valid, identical to an uninterrupted export', async () => {

@@ -65,7 +65,7 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       ctx.set('Content-Disposition', `attachment; filename="${run.download.name.replace(/"/g, '')}"`);
       ctx.type = run.download.contentType;
-      ctx.body = getService(strapi, 'outputs').stream(run.id);
+      ctx.body = await getService(strapi, 'outputs').stream(run.id);
     },
 
     /** The run's failures as CSV (documentId, reason), for the editor to fix or retry. */

@@ -2,11 +2,22 @@ import type { Context } from 'koa';
 import type { RunResponse } from '../contracts';
 import { RunInterruptedError, type Delivery, type RunStarted } from '../services/runs/runner';
 
+const isJson = (contentType: string) => /^application\/json\b/i.test(contentType);
+
 /**
  * HTTP content negotiation for an action's file: no Accept header, or one naming the file's type or
  * a wildcard, streams it; `Accept: application/json` alone answers the run, the file kept with it.
+ * A file that is itself JSON (the JSON export) can't be told from the run by its type: it streams only
+ * without an Accept header or with a wildcard, so the admin's `Accept: application/json` keeps getting
+ * the run.
  */
-export const delivery = (ctx: Context): Delivery => ({ acceptsFile: (contentType) => ctx.accepts(contentType) !== false });
+export const delivery = (ctx: Context): Delivery => ({
+  acceptsFile(contentType) {
+    if (ctx.accepts(contentType) === false) return false;
+    if (!isJson(contentType) || !ctx.get('Accept')) return true;
+    return (ctx.accepts() as string[]).some((type) => type.includes('*'));
+  },
+});
 
 /** A signal stopped the run: 409 in Strapi's error format, with the run row. */
 export const sendInterrupted = (ctx: Context, error: RunInterruptedError) => {

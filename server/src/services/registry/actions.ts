@@ -4,6 +4,7 @@ import { PLUGIN_ID } from '../../contracts';
 import { actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../../validation';
 import type { BulkActionDefinition } from '../../types';
 import { getService } from '../../utils/services';
+import { FILE_ASSEMBLIES } from '../../constants';
 import { contentTypeSchema, findModel } from '../../utils/models';
 import { REVERT_ACTION, revertAction } from '../../actions/revert';
 
@@ -21,7 +22,16 @@ const definitionSchema = z
     form: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'form field names must be identifiers'), formFieldDefinitionSchema).optional(),
     confirm: confirmSchema.optional(),
     mode: actionModeSchema,
-    output: z.object({ contentType: z.string().min(1), extension: z.string().regex(/^[a-z0-9]+$/) }).strict().optional(),
+    output: z
+      .union([
+        z.object({
+          contentType: z.string().min(1),
+          extension: z.string().regex(/^[a-z0-9]+$/),
+          assemble: z.enum(FILE_ASSEMBLIES).optional(),
+        }).strict(),
+        z.custom((value) => typeof value === 'function', 'must be an output or a function of the params returning one'),
+      ])
+      .optional(),
     revertible: z.boolean().optional(),
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),

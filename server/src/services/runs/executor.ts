@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, type Run, type RunStatus } from '../../contracts';
 import type { OutputSink } from './outputs';
+import { outputOf } from './files';
 import type { PluginConfig } from '../../config';
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
 import { getService } from '../../utils/services';
@@ -69,8 +70,9 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         return this.settle(run, { error: new Error(`The action "${run.action}" is no longer available for ${run.contentType}`) });
       }
 
+      const declared = outputOf(definition, job.params);
       let output: OutputSink | null = inlineOutput ?? null;
-      if (!output && definition.output) {
+      if (!output && declared) {
         // a file whose first parts are not in the database cannot be completed: an inline download
         // whose process died, or a file an older version wrote to one instance's disk
         const lost = job.outputPath !== null || (job.outputName === null && (await chunks.queue.doneChunks(runId)) > 0);
@@ -79,7 +81,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           await this.closeRemainingChunks(runId, workerId, error);
           return this.settle(run, { error, status: 'failed' });
         }
-        if (job.outputName === null) await getService(strapi, 'runs').setOutput(runId, definition.output);
+        if (job.outputName === null) await getService(strapi, 'runs').setOutput(runId, declared);
         output = getService(strapi, 'outputs').sink(runId);
       }
 
@@ -142,7 +144,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // settle before the output ends: whoever reads the whole file then sees the finished run
       // (an export that failed leaves an incomplete file: never served as a success)
-      const finished = await this.settle(run, { error, cancelled, messages, status: error && definition.output ? 'failed' : undefined });
+      const finished = await this.settle(run, { error, cancelled, messages, status: error && declared ? 'failed' : undefined });
       if (output) {
         if (error) output.fail(error);
         else await output.end();

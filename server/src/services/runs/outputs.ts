@@ -1,10 +1,10 @@
 import fs from 'fs';
 import { PassThrough, Readable } from 'stream';
-import { once } from 'events';
 import type { Core } from '@strapi/strapi';
 import { RUN_UID } from '../../content-types';
 import { HEADER_POSITION, type Knex } from './queue';
 import { getService } from '../../utils/services';
+import { assemblyOf, createAssembler, type Assembly } from './files';
 
 /** Where a run's file goes: the HTTP response (inline exports) or the database (queued exports). */
 export interface OutputSink {
@@ -16,26 +16,25 @@ export interface OutputSink {
   fail(error: Error): void;
 }
 
-/** Streams to the response with backpressure: the whole export is never held in memory. */
-export function createStreamSink() {
+/**
+ * Streams to the response with backpressure: the whole export is never held in memory. The file is
+ * assembled from the header and chunk texts exactly as a download assembles it from the stored parts
+ * (see files.ts), so both give the same bytes.
+ */
+export function createStreamSink({ assembly = 'text', date }: { assembly?: Assembly; date?: Date } = {}) {
   const stream = new PassThrough();
+  const file = createAssembler(assembly, stream, { date });
   let headerWritten = false;
-  const write = async (text: string) => {
-    if (!text) return;
-    // the editor closed the download: stop the run instead of writing into nothing
-    if (stream.destroyed) throw new Error('The download was interrupted');
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
-  };
   const sink: OutputSink = {
     async header(text) {
       if (headerWritten) return;
       headerWritten = true;
-      await write(text);
+      await file.header(text);
     },
     // an inline run is worked by one worker, chunk after chunk in position order
-    chunk: (_position, text) => write(text),
+    chunk: (_position, text) => file.part(text),
     async end() {
-      stream.end();
+      await file.end();
     },
     fail(error) {
       stream.destroy(error);
@@ -43,6 +42,12 @@ export function createStreamSink() {
   };
   return { sink, stream };
 }
+
+/** A workbook's timestamp: the run's start, the same wherever and whenever the file is assembled. */
+export const fileDate = (startedAt: Date | string | null | undefined) => {
+  const date = startedAt ? new Date(startedAt) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+};
 
 /** Parts of a file read per query while downloading (a part is one chunk's rows): a few MB at most in memory. */
 const PARTS_PER_READ = 8;
@@ -72,20 +77,39 @@ const createOutputsService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** The file of a run, part after part in position order (whatever order workers wrote them in). */
-    stream(runId: number): Readable {
+    /**
+     * The file of a run, assembled from its parts in position order (whatever order workers wrote
+     * them in). Read a few parts at a time: a slow client holds few parts, whatever the file's size.
+     */
+    async stream(runId: number): Promise<Readable> {
       const q = queue();
+      const run = await strapi.db.query(RUN_UID).findOne({ where: { id: runId }, select: ['outputAssembly', 'startedAt'] });
+      const assembly = assemblyOf(run?.outputAssembly);
       async function* parts() {
         let after = HEADER_POSITION - 1;
         for (;;) {
           const batch = await q.readParts(runId, after, PARTS_PER_READ);
           if (!batch.length) return;
-          for (const part of batch) yield Buffer.from(part.content);
+          yield* batch;
           after = batch[batch.length - 1].position;
         }
       }
-      // a byte stream, not one of objects: backpressure counts bytes, so a slow client holds few parts
-      return Readable.from(parts(), { objectMode: false, highWaterMark: 256 * 1024 });
+      if (assembly === 'text') {
+        // a byte stream, not one of objects: backpressure counts bytes, so a slow client holds few parts
+        return Readable.from((async function* () {
+          for await (const part of parts()) yield Buffer.from(part.content);
+        })(), { objectMode: false, highWaterMark: 256 * 1024 });
+      }
+      const out = new PassThrough({ highWaterMark: 256 * 1024 });
+      const file = createAssembler(assembly, out, { date: fileDate(run?.startedAt) });
+      (async () => {
+        for await (const part of parts()) {
+          if (part.position === HEADER_POSITION) await file.header(part.content);
+          else await file.part(part.content);
+        }
+        await file.end();
+      })().catch((error: Error) => out.destroy(error));
+      return out;
     },
 
     /**

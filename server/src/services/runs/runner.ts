@@ -9,7 +9,8 @@ import type { PluginConfig } from '../../config';
 import type { BulkActionDefinition, RunUser, SignalEvent, SignalPayload } from '../../types';
 import type { UserAbility } from '../access/permissions';
 import { CHUNK_SIZE } from '../../constants';
-import { createStreamSink, outputFileName } from './outputs';
+import { createStreamSink, fileDate, outputFileName } from './outputs';
+import { outputOf } from './files';
 import type { ResolvedSelection } from '../access/selection';
 import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
@@ -379,7 +380,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const thresholds = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).thresholds;
-      const threshold = definition.output ? thresholds.export : thresholds[definition.mode];
+      const output = outputOf(definition, params);
+      const threshold = output ? thresholds.export : thresholds[definition.mode];
       const queued = selection.permittedIds.length > threshold;
       const created = await claimingKey(uid, name, user.id, request.idempotencyKey, () => getService(strapi, 'runs').create(
         {
@@ -408,9 +410,9 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         getService(strapi, 'jobs').wake();
         return { kind: 'queued', run };
       }
-      if (definition.output && acceptsFile(definition.output.contentType)) {
+      if (output && acceptsFile(output.contentType)) {
         // inline exports stream: the response starts while the chunks are read
-        const { sink, stream } = createStreamSink();
+        const { sink, stream } = createStreamSink({ assembly: output.assemble, date: fileDate(run.startedAt) });
         const model = getModel(strapi, uid);
         const completion = getService(strapi, 'executor')
           .execute(run.id, { output: sink })
@@ -418,7 +420,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         return {
           kind: 'download',
           run,
-          download: { filename: outputFileName(model, definition.output.extension), contentType: definition.output.contentType, stream },
+          download: { filename: outputFileName(model, output.extension), contentType: output.contentType, stream },
           completion,
         };
       }

@@ -208,7 +208,10 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const row = await query().findOne({ where: { id }, select: ['contentType'] });
       const model = findModel(strapi, row.contentType);
       const outputName = outputFileName(model, output.extension);
-      await query().updateMany({ where: { id, outputName: { $null: true } }, data: { outputName, outputType: output.contentType } });
+      await query().updateMany({
+        where: { id, outputName: { $null: true } },
+        data: { outputName, outputType: output.contentType, outputAssembly: output.assemble ?? 'text' },
+      });
     },
 
     /**
