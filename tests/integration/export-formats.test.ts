@@ -4,7 +4,7 @@ import { ARTICLE, EXTRACTION_CONFIG, actionUrl, followRun, insertArticles } from
 
 const EXPORT_URL = actionUrl(ARTICLE, 'export-csv', 'run');
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const ALL_FIELDS = ['title', 'body', 'stage', 'views', 'featured', 'category'];
+const ALL_FIELDS = ['title', 'body', 'stage', 'views', 'featured', 'rating', 'releaseDate', 'category', 'tags'];
 /** exports over this many entries are queued for the worker (playground config, set for this file) */
 const EXPORT_THRESHOLD = 50;
 const JOB_ROWS = 1_200;
@@ -18,7 +18,11 @@ type DbArticle = {
   stage: string | null;
   views: number | null;
   featured: number | boolean | null;
+  rating: number | string | null;
+  release_date: string | Date | null;
   category_document_id: string | null;
+  /** the tags' documentIds in the edit view's order */
+  tag_document_ids: string[];
 };
 
 const binary = (res: any, callback: (error: Error | null, body: Buffer) => void) => {
@@ -59,8 +63,8 @@ describe('export formats: JSON and XLSX next to CSV', () => {
   });
 
   /** Draft rows of one locale with the related category's documentId, in table order. */
-  const draftRows = (locale: string, where: (q: any) => any = (q) => q) =>
-    where(
+  const draftRows = async (locale: string, where: (q: any) => any = (q) => q): Promise<DbArticle[]> => {
+    const rows = await where(
       app
         .knex()('articles as a')
         .leftJoin('articles_category_lnk as l', 'l.article_id', 'a.id')
@@ -68,7 +72,13 @@ describe('export formats: JSON and XLSX next to CSV', () => {
         .where('a.locale', locale)
         .whereNull('a.published_at')
         .orderBy('a.id')
-    ).select('a.*', 'c.document_id as category_document_id') as Promise<DbArticle[]>;
+    ).select('a.*', 'c.document_id as category_document_id');
+    const links = await app.knex()('articles_tags_lnk as l').join('tags as t', 't.id', 'l.tag_id').orderBy(['l.article_id', 'l.tag_ord']).select('l.article_id', 't.document_id');
+    return rows.map((row: any) => ({ ...row, tag_document_ids: links.filter((link: any) => link.article_id === row.id).map((link: any) => link.document_id) }));
+  };
+
+  /** A date column as the database answers it (text on SQLite, a Date on PostgreSQL), as YYYY-MM-DD. */
+  const day = (value: string | Date | null) => (value === null ? null : value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
 
   /** What a JSON entry of a database row must be: typed, a to-one relation as its documentId. */
   const expectedEntry = (row: DbArticle, fields = ALL_FIELDS) => {
@@ -78,7 +88,10 @@ describe('export formats: JSON and XLSX next to CSV', () => {
       stage: row.stage,
       views: row.views,
       featured: bool(row.featured),
+      rating: row.rating === null ? null : Number(row.rating),
+      releaseDate: day(row.release_date),
       category: row.category_document_id ?? null,
+      tags: row.tag_document_ids,
     };
     return { documentId: row.document_id, locale: row.locale, ...Object.fromEntries(fields.map((field) => [field, all[field]])) };
   };
@@ -89,6 +102,9 @@ describe('export formats: JSON and XLSX next to CSV', () => {
     return ['documentId', 'locale', ...fields].map((name) => {
       const value = entry[name];
       if (value === null || value === undefined) return [null, ExcelJS.ValueType.Null];
+      // a date is a date cell (UTC midnight); a to-many relation one text cell of documentIds, empty when none
+      if (name === 'releaseDate') return [new Date(`${value}T00:00:00.000Z`), ExcelJS.ValueType.Date];
+      if (Array.isArray(value)) return value.length ? [value.join(', '), ExcelJS.ValueType.String] : [null, ExcelJS.ValueType.Null];
       if (typeof value === 'number') return [value, ExcelJS.ValueType.Number];
       if (typeof value === 'boolean') return [value, ExcelJS.ValueType.Boolean];
       return [value, ExcelJS.ValueType.String];
