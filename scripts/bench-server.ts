@@ -14,6 +14,7 @@ import path from 'path';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'perf_hooks';
 import Papa from 'papaparse';
 import { loadPlayground, playgroundSeed } from './playground';
+import type { Handlers, Ready, Reply, Request } from './bench/protocol';
 
 const ARTICLE = 'api::article.article';
 /** ids per UPDATE in L1 (what a developer would hand-write) and per keyset page in B4 */
@@ -22,9 +23,7 @@ const B4_PAGE = 1000;
 /** rows per INSERT while seeding (13 columns: far under SQLite's bind-parameter limit) */
 const INSERT_BATCH = 500;
 
-type Message = { id: number; cmd: string; [key: string]: any };
-
-const send = (message: object) => process.send?.(message);
+const send = (message: Reply | Ready) => process.send?.(message);
 const ms = (since: number) => performance.now() - since;
 const round = (value: number) => Math.round(value * 100) / 100;
 
@@ -69,7 +68,7 @@ async function main() {
   const post = (method: string, params?: object) =>
     new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
 
-  const commands: Record<string, (message: Message) => Promise<unknown>> = {
+  const commands: Handlers = {
     /**
      * Inserts `count` English draft articles straight into the table (batches in one transaction),
      * each linked to one of the seeded categories. The first `featured` rows are featured.
@@ -341,8 +340,8 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
 
-  process.on('message', (message: Message) => {
-    const command = commands[message.cmd];
+  process.on('message', (message: Request) => {
+    const command = Object.hasOwn(commands, message.cmd) ? (commands[message.cmd] as (args: Request) => Promise<unknown>) : null;
     if (!command) return send({ id: message.id, ok: false, error: `unknown command ${message.cmd}` });
     command(message).then(
       (result) => send({ id: message.id, ok: true, result }),
