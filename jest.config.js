@@ -13,10 +13,26 @@ const base = (name, roots) => ({
   testMatch: roots.map((root) => `<rootDir>/tests/${root}/**/*.test.ts`),
 });
 
+/** The admin's components in a browser-like DOM (jsdom), with React's automatic JSX runtime. */
+const admin = {
+  ...base('admin', ['admin']),
+  testEnvironment: 'jsdom',
+  testMatch: ['<rootDir>/tests/admin/**/*.test.tsx'],
+  transform: {
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  // `npm test` runs unit + integration (SQLite); `npm run test:pg` selects integration + postgres
-  projects: [base('unit', ['unit']), base('integration', ['integration']), base('postgres', ['postgres'])],
+  // `npm test` runs unit + admin + integration (SQLite); `npm run test:pg` selects integration + postgres
+  projects: [base('unit', ['unit']), admin, base('integration', ['integration']), base('postgres', ['postgres'])],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   testTimeout: 180_000,
   // Each integration file boots its own Strapi; two at a time fit a 2-core machine.
