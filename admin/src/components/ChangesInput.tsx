@@ -4,6 +4,7 @@ import {
   Button,
   Combobox,
   ComboboxOption,
+  Field,
   Flex,
   IconButton,
   NumberInput,
@@ -72,8 +73,8 @@ const RelationPicker = ({ option, value, multiple, onChange, locale }: { option:
   return (
     <Flex direction="column" alignItems="stretch" gap={2}>
       <Combobox
-        aria-label={t('changes.search', 'Search {target}', { target: option.target })}
-        placeholder={t('changes.search', 'Search {target}', { target: option.target })}
+        // named by its field's label ("Entries"); the placeholder names the target type, not its uid
+        placeholder={t('changes.search', 'Search {target}', { target: option.target?.split('.').pop() ?? '' })}
         onInputChange={(event: React.ChangeEvent<HTMLInputElement>) => setSearch(event.target.value)}
         onChange={(next: string | undefined) => choose(next)}
         autocomplete="list"
@@ -189,10 +190,11 @@ const ChangeRow = ({ index, change, options, taken, context, renderValue, onChan
   return (
     <Box padding={3} hasRadius borderColor="neutral200" data-testid={`change-${index}`}>
       <Flex direction="column" alignItems="stretch" gap={2}>
-        <Flex gap={2} alignItems="flex-start">
-          <Box flex="1">
+        <Flex gap={2} alignItems="flex-end">
+          {/* each control its own field: its label names it (the form's field labels the whole list) */}
+          <Field.Root name={`change-${index}-field`} flex="1">
+            <Field.Label>{t('changes.field', 'Field')}</Field.Label>
             <SingleSelect
-              aria-label={t('changes.field', 'Field')}
               placeholder={t('form.choose-field', 'Choose a field')}
               value={change.field ?? null}
               onChange={(next: string | number) => onChange({ field: String(next), op: 'set' })}
@@ -205,10 +207,10 @@ const ChangeRow = ({ index, change, options, taken, context, renderValue, onChan
                   </SingleSelectOption>
                 ))}
             </SingleSelect>
-          </Box>
-          <Box flex="1">
+          </Field.Root>
+          <Field.Root name={`change-${index}-op`} flex="1">
+            <Field.Label>{t('changes.op', 'Operation')}</Field.Label>
             <SingleSelect
-              aria-label={t('changes.op', 'Operation')}
               disabled={!option}
               value={op ?? null}
               onChange={(next: string | number) => onChange({ field: change.field, op: String(next) as EditOperation })}
@@ -219,12 +221,28 @@ const ChangeRow = ({ index, change, options, taken, context, renderValue, onChan
                 </SingleSelectOption>
               ))}
             </SingleSelect>
-          </Box>
+          </Field.Root>
           <IconButton label={t('changes.remove', 'Remove this change')} onClick={onRemove} variant="ghost">
             <Trash />
           </IconButton>
         </Flex>
-        {input}
+        {input && op !== 'replace' && op !== 'shift' ? (
+          // one input: its own field and label (replace and shift label each of their two inputs)
+          <Field.Root name={`change-${index}-value`}>
+            <Field.Label>
+              {option?.type.startsWith('relation:')
+                ? t('changes.entries', 'Entries')
+                : option?.type.startsWith('media')
+                  ? t('changes.files', 'File ids')
+                  : op === 'set'
+                    ? t('form.new-value', 'New value')
+                    : t('changes.value', 'Value')}
+            </Field.Label>
+            {input}
+          </Field.Root>
+        ) : (
+          input
+        )}
         {option && hints && hints.length ? (
           <Flex gap={1} wrap="wrap" alignItems="center">
             <Typography variant="pi" textColor="neutral600">
