@@ -58,10 +58,15 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
   </Box>
 );
 
-const formatParam = (value: unknown) => {
+/** A param as text: lists item by item, objects (such as an edit's changes) as `key: value` pairs. */
+const formatParam = (value: unknown): string => {
   if (value === null || value === undefined) return '–';
-  if (Array.isArray(value)) return value.map(String).join(', ') || '–';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map((item) => (item !== null && typeof item === 'object' ? formatParam(item) : String(item))).join('; ') || '–';
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, inner]) => `${key}: ${inner !== null && typeof inner === 'object' ? JSON.stringify(inner) : String(inner)}`)
+      .join(', ');
+  }
   return String(value);
 };
 
