@@ -169,9 +169,10 @@ export function createRunContext(args: {
         if (!ids.length) return;
         const stamp = { updatedAt: new Date(), updatedBy: user.id };
         const inChunk = { documentId: { $in: ids } };
+        let updates = 0;
         const update = async (where: Record<string, unknown>, values: Record<string, unknown>) => {
           // undo: the rows' previous values, in the chunk's transaction, before they change
-          if (args.revertible) await undo.recordRows(trx, { runId, position: row.position, uid, where, attributes });
+          if (args.revertible) await undo.recordRows(trx, { runId, position: row.position, uid, where, attributes, again: updates++ > 0 });
           await strapi.db.query(uid as any).updateMany({ where, data: { ...values, ...stamp } });
         };
         if (Object.keys(perLocale).length || !Object.keys(shared).length) await update(and(scope, inChunk), perLocale);

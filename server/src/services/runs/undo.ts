@@ -120,9 +120,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     // ------------------------------------------------------------------------------ recording (query mode)
 
     /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes. */
-    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where; attributes: string[] }) {
+    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where; attributes: string[]; again?: boolean }) {
       const { runId, position, uid, where, attributes } = args;
-      const select = trx
+      const query = trx
         .select(
           trx.raw('?', [runId]),
           trx.raw('?', [position]),
@@ -132,12 +132,14 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           jsonOf(trx, 't', columnsOf(uid, attributes))
         )
         .from({ t: tableOf(uid) })
-        .whereIn('t.id', rowIds(uid, where))
-        // a row two UPDATEs of one chunk touch (localized and shared attributes) keeps its first values
-        .whereNotExists(
-          trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
-        )
-        .toSQL();
+        .whereIn('t.id', rowIds(uid, where));
+      // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
+      if (args.again) {
+        query.whereNotExists(
+          trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).where(`k.${u('position')}`, position).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
+        );
+      }
+      const select = query.toSQL();
       const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before'].map(u);
       await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${select.sql}`, [undoTable(), ...columns, ...select.bindings]);
     },
