@@ -59,6 +59,38 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
 );
 
 /** A param as text: lists item by item, objects (such as an edit's changes) as `key: value` pairs. */
+/** A question before a follow-up run (retry, undo): Cancel, or the confirm button with the action's name. */
+const ConfirmDialog = (props: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  icon: React.ReactElement;
+  confirmLabel: string;
+  onConfirm: () => void;
+  loading: boolean;
+  children: React.ReactNode;
+}) => {
+  const { t } = useT();
+  return (
+    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
+      <Dialog.Content>
+        <Dialog.Header>{props.title}</Dialog.Header>
+        <Dialog.Body icon={props.icon}>{props.children}</Dialog.Body>
+        <Dialog.Footer>
+          <Dialog.Cancel>
+            <Button fullWidth variant="tertiary">
+              {t('modal.cancel', 'Cancel')}
+            </Button>
+          </Dialog.Cancel>
+          <Button fullWidth onClick={props.onConfirm} loading={props.loading}>
+            {props.confirmLabel}
+          </Button>
+        </Dialog.Footer>
+      </Dialog.Content>
+    </Dialog.Root>
+  );
+};
+
 const formatParam = (value: unknown): string => {
   if (value === null || value === undefined) return '–';
   if (Array.isArray(value)) return value.map((item) => (item !== null && typeof item === 'object' ? formatParam(item) : String(item))).join('; ') || '–';
@@ -361,48 +393,34 @@ export const RunDetailPage = () => {
         </Flex>
       </Layouts.Content>
 
-      <Dialog.Root open={retryOpen} onOpenChange={setRetryOpen}>
-        <Dialog.Content>
-          <Dialog.Header>{t('run.retry.title', 'Retry the failed entries')}</Dialog.Header>
-          <Dialog.Body icon={<WarningCircle fill="danger600" />}>
-            {t('run.retry.confirm', 'Run “{action}” again on the {count, plural, one {# failed entry} other {# failed entries}}, with the same parameters?', {
-              action: actionLabel,
-              count: run.failed,
-            })}
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button fullWidth variant="tertiary">
-                {t('modal.cancel', 'Cancel')}
-              </Button>
-            </Dialog.Cancel>
-            <Button fullWidth onClick={retry} loading={isRetrying}>
-              {t('run.retry', 'Retry failed')}
-            </Button>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
-      <Dialog.Root open={undoOpen} onOpenChange={setUndoOpen}>
-        <Dialog.Content>
-          <Dialog.Header>{undoLabel}</Dialog.Header>
-          <Dialog.Body icon={<WarningCircle fill="warning600" />}>
-            {t('run.undo.confirm', 'Put the {count, plural, one {# entry} other {# entries}} “{action}” changed back as they were before it? Entries changed since are left as they are.', {
-              action: actionLabel,
-              count: run.succeeded,
-            })}
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button fullWidth variant="tertiary">
-                {t('modal.cancel', 'Cancel')}
-              </Button>
-            </Dialog.Cancel>
-            <Button fullWidth onClick={undo} loading={isReverting}>
-              {undoLabel}
-            </Button>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
+      <ConfirmDialog
+        open={retryOpen}
+        onOpenChange={setRetryOpen}
+        title={t('run.retry.title', 'Retry the failed entries')}
+        icon={<WarningCircle fill="danger600" />}
+        confirmLabel={t('run.retry', 'Retry failed')}
+        onConfirm={retry}
+        loading={isRetrying}
+      >
+        {t('run.retry.confirm', 'Run “{action}” again on the {count, plural, one {# failed entry} other {# failed entries}}, with the same parameters?', {
+          action: actionLabel,
+          count: run.failed,
+        })}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={undoOpen}
+        onOpenChange={setUndoOpen}
+        title={undoLabel}
+        icon={<WarningCircle fill="warning600" />}
+        confirmLabel={undoLabel}
+        onConfirm={undo}
+        loading={isReverting}
+      >
+        {t('run.undo.confirm', 'Put the {count, plural, one {# entry} other {# entries}} “{action}” changed back as they were before it? Entries changed since are left as they are.', {
+          action: actionLabel,
+          count: run.succeeded,
+        })}
+      </ConfirmDialog>
     </Page.Main>
   );
 };

@@ -1,5 +1,6 @@
 import type { BulkActionDefinition } from '../types';
 import { getService } from '../utils/services';
+import type { RevertOutcome } from '../services/runs/undo';
 
 export const REVERT_ACTION = 'revert';
 
@@ -26,20 +27,15 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
     const { runId, mode } = run.params;
     let restored = 0;
     let changedSince = 0;
-    const count = (documentId: string, outcome: { done?: true; skipped?: string; failed?: string }) => {
-      if ('skipped' in outcome && outcome.skipped) {
+    const count = (documentId: string, outcome: RevertOutcome) => {
+      if ('skipped' in outcome) {
         changedSince += 1;
         run.skip(documentId, outcome.skipped);
-      } else if ('failed' in outcome && outcome.failed) run.fail(documentId, outcome.failed);
-      else restored += 1;
+      } else restored += 1;
     };
     if (mode === 'documents') {
       await run.eachDocument(
-        async ({ documentId }) => {
-          const outcome = await undo.revertDocument(runId, run.uid, documentId, run.locale);
-          if ('skipped' in outcome) return count(documentId, outcome);
-          restored += 1;
-        },
+        async ({ documentId }) => count(documentId, await undo.revertDocument(runId, run.uid, documentId, run.locale)),
         { load: false }
       );
     } else {

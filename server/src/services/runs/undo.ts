@@ -17,7 +17,8 @@ export interface DocumentVersions {
 }
 
 /** What a revert did with one entry. */
-export type RevertOutcome = { done: true } | { skipped: 'changed-since' } | { failed: string };
+/** What a revert did with one entry (a failure throws: the run marks the entry failed with its message). */
+export type RevertOutcome = { done: true } | { skipped: 'changed-since' };
 
 /** Columns every content type has and no undo restores through the data: the document's identity and history. */
 const SYSTEM_ATTRIBUTES = new Set(['id', 'documentId', 'locale', 'localizations', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
