@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { markReviewed, runNow } from './bulk-actions';
-import { bumpViews, bumpViewsDocuments } from './test-actions';
+import { bumpViews, bumpViewsDocuments, markTitles } from './test-actions';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -10,6 +10,7 @@ export default {
     if (process.env.BULK_ACTIONS_TEST_ACTIONS === 'true') {
       actions.register(bumpViews);
       actions.register(bumpViewsDocuments);
+      actions.register(markTitles);
     }
   },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {

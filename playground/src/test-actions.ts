@@ -42,3 +42,33 @@ export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null }
     });
   },
 };
+
+/**
+ * An action that undoes its runs its own way (a `revert` handler, no recording): it marks titles
+ * with a suffix, its undo takes the suffix off again, whatever else changed in the title since.
+ */
+export const markTitles: BulkActionDefinition<{ suffix: string }> = {
+  name: 'mark-titles',
+  label: 'Mark titles (test fixture)',
+  contentTypes: [ARTICLE],
+  permissions: ['update'],
+  mode: 'query',
+  form: { suffix: { type: 'string', required: true } },
+  async handler(run) {
+    await run.eachChunk(async (documentIds, { trx }) => {
+      const rows = await trx('articles').whereIn('document_id', documentIds).whereNull('published_at').select('id', 'title');
+      for (const row of rows) await trx('articles').where({ id: row.id }).update({ title: `${row.title}${run.params.suffix}` });
+    });
+  },
+  async revert(run) {
+    const { suffix } = run.params;
+    await run.eachChunk(async (documentIds, { trx }) => {
+      const rows = await trx('articles').whereIn('document_id', documentIds).whereNull('published_at').select('id', 'title', 'document_id');
+      for (const row of rows) {
+        if (row.title.endsWith(suffix)) await trx('articles').where({ id: row.id }).update({ title: row.title.slice(0, -suffix.length) });
+        else run.skip(row.document_id, 'changed-since');
+      }
+    });
+    run.message(`suffix "${suffix}" taken off again (run ${run.original.id})`);
+  },
+};

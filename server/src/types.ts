@@ -150,6 +150,14 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
    */
   revertible?: boolean;
   /**
+   * Undoes a run of this action your own way (instead of, or without, `revertible` recording): called
+   * by the undo run over the entries the run did (succeeded), checked against this action's
+   * permissions per record, with the original run's params (as the audit log keeps them: fields
+   * marked `secret` are redacted) and its audit row as `run.original`.
+   * Do the work through a pass (updateAll, eachDocument, eachChunk), as in a handler.
+   */
+  revert?: (run: RunContext<Params> & { original: Run }) => Promise<void> | void;
+  /**
    * What a run with these params would do, entry by entry, without changing anything: the preview
    * shows how many entries would change, which are left alone and why, and before → after for the
    * first ones. The run should skip the same entries for the same reasons.

@@ -550,6 +550,11 @@ const editFields: Scenario = {
     await choose(page, second.getByRole('combobox', { name: 'Operation' }), 'Increase by');
     await second.getByLabel('Value').fill('2');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
+    // the plan: what the run would write, before → after, once the form has rested
+    const plan = page.getByTestId('bulk-actions-plan');
+    await expectText(plan, 'Will change 3 entries', 'the plan');
+    await expectText(plan, `views: ${before[0].views} → ${before[0].views + 2}`, 'before → after of the views');
+    await expectText(plan, tag.name, 'the tag in the planned links');
     await screenshot(page, 'modal-edit-fields', modal);
     await modal.getByRole('button', { name: 'Run action' }).click();
 
@@ -564,4 +569,51 @@ const editFields: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog, undoRun, editFields];
+/* -------------------------------------------------------------------------------------------------
+ * 9. A scheduled run: "Run later" in the modal, the run page's time and "Run now"
+ * -----------------------------------------------------------------------------------------------*/
+
+const scheduledRun: Scenario = {
+  name: 'a run scheduled for later: "Run later" needs a time; the run page says when, "Run now" runs it; the database changes only then',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
+    const page = await adminPage(context);
+    const title = 'Article 013';
+    const before = context.db.articleByTitle(title);
+
+    // in the modal: "Run later" asks for a time before the run can be confirmed
+    await goto(page, listUrl(context, ARTICLE));
+    await selectRows(page, [title]);
+    await openBulkModal(page);
+    const modal = dialog(page);
+    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
+    await choose(page, modal.getByRole('combobox', { name: 'Field' }), 'stage');
+    await choose(page, modal.getByRole('combobox', { name: 'New value' }), before.stage === 'trash' ? 'review' : 'trash');
+    const runButton = modal.getByRole('button', { name: 'Run action' });
+    await page.waitForFunction((button) => !(button as HTMLButtonElement).disabled, await runButton.elementHandle(), { timeout: 15_000 });
+    await modal.getByRole('checkbox', { name: 'Run later' }).click();
+    await expectText(modal, 'permissions are checked again when the run starts', 'the hint under "Run at"');
+    assert(await runButton.isDisabled(), '"Run action" waits for a time');
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+
+    const api = await adminApi(context);
+    const runAt = new Date(Date.now() + 3_600_000).toISOString();
+    const started = await api<{ data: { run: { id: number; status: string } } }>(
+      'POST',
+      `/bulk-actions/content-types/${ARTICLE}/actions/update-field/run`,
+      { selection: { documentIds: [before.document_id] }, params: { field: 'views', value: 4242 }, runAt }
+    );
+    assertEqual(started.data.run.status, 'scheduled', 'the run as the API answers it');
+    assertEqual(context.db.articleByTitle(title).views, before.views, 'views before the run starts');
+
+    await goto(page, `${context.adminUrl}/settings/bulk-actions-runs/${started.data.run.id}`);
+    await expectText(page.locator('main'), 'Scheduled for', 'the time on the run page');
+    await screenshot(page, 'run-scheduled');
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expectText(page.locator('main'), 'Succeeded', 'the run after "Run now"');
+    assertEqual(context.db.articleByTitle(title).views, 4242, 'views after the run');
+  },
+};
+
+export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog, undoRun, editFields, scheduledRun];

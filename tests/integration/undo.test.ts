@@ -11,8 +11,8 @@ describe('undo a run', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await bootPlayground({ articles: 40 });
-    await app.enableActions(ARTICLE, ['update-field', 'delete', 'publish', 'unpublish', 'export-csv', 'mark-reviewed']);
+    app = await bootPlayground({ articles: 40, env: { BULK_ACTIONS_TEST_ACTIONS: 'true' } });
+    await app.enableActions(ARTICLE, ['update-field', 'delete', 'publish', 'unpublish', 'export-csv', 'mark-reviewed', 'mark-titles']);
   });
   afterAll(async () => {
     await app?.close();
@@ -191,6 +191,30 @@ describe('undo a run', () => {
     expect(reverted).toMatchObject({ action: 'revert', status: 'succeeded', total: 1200, succeeded: 1200 });
     const stages = await app.knex()('articles').where('title', 'like', 'Undo %').select('stage').count({ n: '*' }).groupBy('stage');
     expect(stages.map((row: any) => [row.stage, Number(row.n)])).toEqual([['draft', 1200]]);
+  });
+
+  it("undoes a run with the action's own revert handler, over the entries it did, once", async () => {
+    const picked = (await enDrafts()).slice(20, 23).map((row: any) => row.document_id);
+    const before = await rowsOf(picked);
+    const listed = (await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`)).body.data.find((a: any) => a.name === 'mark-titles');
+    expect(listed.revertible).toBe(true);
+    const res = await run('mark-titles', { selection: { documentIds: picked }, params: { suffix: ' [x]' } });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3, undo: { available: true } });
+    // one title changed since: its suffix is gone, the handler leaves it
+    const [changed] = picked;
+    await app.knex()('articles').where({ document_id: changed, locale: 'en' }).whereNull('published_at').update({ title: 'Edited since' });
+
+    const undone = await revert(res.body.data.run.id);
+    expect(undone.status).toBe(200);
+    expect(undone.body.data.run).toMatchObject({ action: 'revert', revertOf: res.body.data.run.id, total: 3, succeeded: 2, skippedReasons: { 'changed-since': 1 } });
+    expect(undone.body.data.run.message).toContain('suffix " [x]" taken off again');
+    const after = await rowsOf(picked);
+    const titles = (rows: any[]) => rows.filter((row) => row.locale === 'en' && !row.published_at).map((row) => [row.document_id, row.title]);
+    expect(titles(after)).toEqual(titles(before).map(([id, title]) => [id, id === changed ? 'Edited since' : title]));
+    expect((await getRun(res.body.data.run.id)).revertedBy).toBe(undone.body.data.run.id);
+    const again = await revert(res.body.data.run.id);
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toContain('was undone already');
   });
 
   it('refuses what cannot be undone, with a message', async () => {

@@ -9,6 +9,8 @@ export interface RevertParams extends Record<string, unknown> {
   runId: number;
   /** how the original changed its entries: column values (query) or document versions (documents) */
   mode: 'query' | 'documents';
+  /** the original action undoes its runs itself (its `revert` handler) */
+  own?: boolean;
 }
 
 /**
@@ -25,6 +27,13 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
   async handler(run) {
     const undo = getService(run.strapi, 'undo');
     const { runId, mode } = run.params;
+    if (run.params.own) {
+      const original = await getService(run.strapi, 'runs').findOne(runId);
+      const definition = original ? getService(run.strapi, 'actions').get(run.uid, original.action) : undefined;
+      if (!original || !definition?.revert) throw new Error(`The action of run ${runId} no longer undoes its runs`);
+      // the params as the audit log keeps them (a finished run keeps no other copy; secrets redacted)
+      return definition.revert({ ...run, params: original.params ?? {}, original });
+    }
     let restored = 0;
     let changedSince = 0;
     const count = (documentId: string, outcome: RevertOutcome) => {

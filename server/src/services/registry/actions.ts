@@ -36,6 +36,7 @@ const definitionSchema = z
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     preview: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
+    revert: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     handler: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', 'must be a function'),
   })
   .strict();
@@ -146,6 +147,11 @@ const createActionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The definition a run executes: a registered action, or the plugin's own undo. */
+    /** Its runs can be undone: what they change is recorded, or the action undoes them itself. */
+    canUndo(definition: BulkActionDefinition): boolean {
+      return Boolean(definition.revertible || definition.revert);
+    },
+
     definitionOf(contentType: string, name: string): BulkActionDefinition | undefined {
       return name === REVERT_ACTION ? (revertAction as BulkActionDefinition) : this.get(contentType, name);
     },

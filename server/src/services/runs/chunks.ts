@@ -66,6 +66,17 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Every entry of a run that failed, in selection order (not capped like the run's failure list). */
+    /** Entries a run did: in its done chunks, neither skipped nor failed. */
+    async succeededDocumentIds(runId: number): Promise<string[]> {
+      const done = await queue.doneEntries(runId);
+      return done.flatMap(({ documentIds, outcomes }) =>
+        documentIds.filter((documentId) => {
+          const outcome = Object.hasOwn(outcomes, documentId) ? outcomes[documentId] : undefined;
+          return !outcome || 'done' in outcome;
+        })
+      );
+    },
+
     async failedDocumentIds(runId: number): Promise<string[]> {
       const outcomes = await queue.failedOutcomes(runId);
       return outcomes.flatMap((row) =>

@@ -329,6 +329,12 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     },
 
     /** Outcomes of the chunks with failures, in selection order (read only). */
+    /** The entries of a run's done chunks with their outcomes, in selection order. */
+    async doneEntries(runId: number): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> {
+      const rows = await knex()(chunks()).where({ [c('runId')]: runId, [c('status')]: 'done' }).orderBy(c('position')).select(c('documentIds'), c('outcomes'));
+      return rows.map((row: any) => ({ documentIds: parse(row[c('documentIds')]) ?? [], outcomes: parse(row[c('outcomes')]) ?? {} }));
+    },
+
     async failedOutcomes(runId: number): Promise<Outcomes[]> {
       const rows = await knex()(chunks()).where({ [c('runId')]: runId }).where(c('failed'), '>', 0).orderBy(c('position')).select(c('outcomes'));
       return rows.map((row: any) => parse(row[c('outcomes')]) ?? {});

@@ -221,11 +221,12 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     async revert(run: Run, caller: Caller, delivery: Delivery = {}): Promise<RunStarted> {
       if (!run.undo.available) throw new errors.ApplicationError(undoRefusal(run));
       const original = getService(strapi, 'actions').get(run.contentType, run.action);
-      if (!original?.revertible) {
+      if (!original || !getService(strapi, 'actions').canUndo(original)) {
         throw new errors.ApplicationError(`"${run.action}" is no longer available for ${run.contentType}: run ${run.id} cannot be undone`);
       }
       getService(strapi, 'permissions').assertCanRun(caller.ability, run.contentType, original);
       const user = runUser(caller.user);
+      if (original.revert) return this.revertOwnWay(run, original, caller, delivery);
       // a query-mode action may have recorded document versions (relations, media, components)
       const mode = await getService(strapi, 'undo').recordedMode(run.id);
       const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode } as BulkActionDefinition;
@@ -242,6 +243,36 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         const started = await this.launch(
           {
             definition, uid: run.contentType, locale: run.locale, user, params, selection, revertOf: run.id,
+            request: { selection: { documentIds: entries }, ...(run.locale ? { locale: run.locale } : {}), params },
+          },
+          delivery
+        );
+        await getService(strapi, 'runs').markReverted(run.id, started.run.id);
+        return started;
+      } catch (error) {
+        await getService(strapi, 'runs').markReverted(run.id, null);
+        throw error;
+      }
+    },
+
+    /**
+     * Undo by the action's own `revert` handler: a revert run over the entries the run did, with the
+     * original action's permissions per record as for any run.
+     */
+    async revertOwnWay(run: Run, original: BulkActionDefinition, caller: Caller, delivery: Delivery): Promise<RunStarted> {
+      const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode: original.mode } as BulkActionDefinition;
+      const entries = await getService(strapi, 'chunks').succeededDocumentIds(run.id);
+      const selection = await getService(strapi, 'selection').resolve({
+        ability: caller.ability, uid: run.contentType, definition, selection: { documentIds: entries }, locale: run.locale,
+      });
+      if (!(await getService(strapi, 'runs').markReverting(run.id))) {
+        throw new errors.ApplicationError(`Run ${run.id} is being undone or was undone already`);
+      }
+      try {
+        const params: RevertParams = { runId: run.id, mode: original.mode, own: true };
+        const started = await this.launch(
+          {
+            definition, uid: run.contentType, locale: run.locale, user: runUser(caller.user), params, selection, revertOf: run.id,
             request: { selection: { documentIds: entries }, ...(run.locale ? { locale: run.locale } : {}), params },
           },
           delivery
@@ -277,7 +308,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           description: definition.description ?? null,
           mode: definition.mode,
           destructive: Boolean(definition.confirm?.destructive),
-          revertible: Boolean(definition.revertible),
+          revertible: getService(strapi, 'actions').canUndo(definition),
           previews: Boolean(definition.preview),
           form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
@@ -449,7 +480,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           params: auditParams,
           idempotencyKey: request.idempotencyKey ?? null,
           skippedReasons: selection.skipped,
-          revertible: Boolean(definition.revertible),
+          revertible: getService(strapi, 'actions').canUndo(definition),
           revertOf: resolved.revertOf ?? null,
           runAt: resolved.runAt ?? null,
         },
