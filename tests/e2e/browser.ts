@@ -24,6 +24,11 @@ export const launch = (): Promise<Browser> =>
 /** A signed-in admin session in its own browser context (own cookies, own downloads). */
 export async function signIn(browser: Browser, adminUrl: string, email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'en-US' });
+  // Strapi's guided tour opens over pages and intercepts clicks, later than any fixed wait on a busy
+  // machine: it stays off for the tests (its state lives in localStorage; dismissTours is the fallback)
+  await context.addInitScript(() => {
+    if (!window.localStorage.getItem('STRAPI_GUIDED_TOUR')) window.localStorage.setItem('STRAPI_GUIDED_TOUR', JSON.stringify({ enabled: false }));
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => console.log(`    [browser] ${error.message}`));

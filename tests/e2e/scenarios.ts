@@ -578,7 +578,7 @@ const scheduledRun: Scenario = {
   async run(context) {
     await ensureEnabled(context, ARTICLE, ['update-field']);
     const page = await adminPage(context);
-    const title = 'Article 013';
+    const title = 'Article 005';
     const before = context.db.articleByTitle(title);
 
     // in the modal: "Run later" asks for a time before the run can be confirmed
