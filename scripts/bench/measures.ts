@@ -1,7 +1,7 @@
 import path from 'path';
 import type { api, BenchChild } from './child';
 import type { Options } from './options';
-import { now, round, sleep } from './util';
+import { log, now, round, sleep } from './util';
 
 const ARTICLE = 'api::article.article';
 const RUN_TIMEOUT_MS = 30 * 60 * 1000;
@@ -35,6 +35,18 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
    * page does) until it is finished; it must have succeeded. Answers the run, when the poll saw it
    * finished, and the polls it took.
    */
+  /** One GET /runs/:id, sent again (twice at most) when the connection is reset: a GET changes nothing. */
+  const poll = async (id: number, tries = 3): Promise<any> => {
+    try {
+      return await admin.json('GET', `/bulk-actions/runs/${id}`);
+    } catch (error) {
+      if (tries <= 1 || !(error instanceof TypeError)) throw error; // fetch's network errors are TypeErrors
+      log(`GET /runs/${id}: ${(error as Error).message} (${String((error as any).cause?.code ?? '')}), sent again`);
+      await sleep(200);
+      return poll(id, tries - 1);
+    }
+  };
+
   const follow = async (name: string, started: any) => {
     let run = started;
     let polls = 0;
@@ -42,7 +54,7 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     while (['queued', 'running'].includes(run.status)) {
       if (Date.now() > deadline) throw new Error(`${name}: run ${run.id} still ${run.status}`);
       await sleep(options.pollMs);
-      run = (await admin.json('GET', `/bulk-actions/runs/${run.id}`)).data.run;
+      run = (await poll(run.id)).data.run;
       polls += 1;
     }
     if (run.status !== 'succeeded') throw new Error(`${name}: run ${run.id} ${run.status}: ${run.message}`);
