@@ -127,7 +127,7 @@ export function report({ options, results, polls, ready, dbVersion, runStamp, pr
   if (has('P4', 'P4@N/10')) {
     judged(`P4 scaling ${fmtN(N10)} → ${fmtN(N)}`, `${msText(fig('P4@N/10'))} → ${msText(fig('P4'))}`, 'P4(N)/P4(N/10)', ratio('P4', 'P4@N/10'), 11);
   }
-  for (const name of ['P1', 'P4']) {
+  for (const name of ['P1', 'PT', 'PTr@N/10', 'P4']) {
     if (!has(name)) continue;
     const lag = med(name, (r) => r.lag.p99Ms);
     judged(`Event-loop lag during ${name}`, `p99 ${lag} ms`, 'p99', lag, 100, 'ms');
