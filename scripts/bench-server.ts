@@ -14,9 +14,11 @@ import path from 'path';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'perf_hooks';
 import Papa from 'papaparse';
 import { loadPlayground, playgroundSeed } from './playground';
-import type { Handlers, Ready, Reply, Request } from './bench/protocol';
+import { UNRECORDED_ACTION, type Handlers, type Ready, type Reply, type Request } from './bench/protocol';
 
 const ARTICLE = 'api::article.article';
+const TAG = 'api::tag.tag';
+const RUN_UNDO = 'plugin::bulk-actions.run-undo';
 /** ids per UPDATE in L1 (what a developer would hand-write) and per keyset page in B4 */
 const L1_CHUNK = 500;
 const B4_PAGE = 1000;
@@ -38,6 +40,11 @@ async function main() {
   const password = process.env.BENCH_PASSWORD ?? 'Bench-Password-123';
   const strapi = await loadPlayground({ serveAdminPanel: false, logLevel: process.env.LOG_LEVEL ?? 'error' });
   const seeded = await playgroundSeed().seed(strapi, { password, articles: 0, categories: 3, extractionConfigs: 0 });
+  // the baseline of undo recording: the built-in update-field as it is, except that it records nothing
+  const actions = strapi.plugin('bulk-actions').service('actions');
+  const builtin = actions.get(ARTICLE, 'update-field');
+  if (!builtin) throw new Error('the built-in update-field is not registered for articles');
+  actions.register({ ...builtin, name: UNRECORDED_ACTION, label: 'Update a field, not recorded (bench)', contentTypes: [ARTICLE], revertible: false });
   strapi.config.set('server.logger.startup.enabled', false);
   await strapi.listen();
 
@@ -53,6 +60,9 @@ async function main() {
   const categoryTable: string = categoryMeta.tableName;
   const categoryDocumentId: string = categoryMeta.attributes.documentId.columnName ?? 'document_id';
   const adminId = seeded.users.admin.id;
+  const tagLinks = meta.attributes.tags.joinTable;
+  const benchTag = await knex((strapi.db.metadata.get(TAG) as any).tableName).select('id', 'document_id as documentId').orderBy('id').first();
+  if (!benchTag) throw new Error('the seed created no tag');
 
   /** The rows P1, L0, L1, P4 and B4 act on: English drafts at stage `review` (and featured, for N/10). */
   const matching = (query: any, featuredOnly: boolean, alias = '') => {
@@ -126,16 +136,69 @@ async function main() {
       return { version: row.version };
     },
 
-    /** P1/L0/L1 write stage `published`: back to `review` (not timed by the parent). */
+    /** P1/L0/L1 write stage `published` (and the two-field run views + 1): back to `review` and 0 (not timed by the parent). */
     async 'reset-stage'() {
-      const changed = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).update({ [col('stage')]: 'review' });
+      const changed = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).update({ [col('stage')]: 'review', [col('views')]: 0 });
       return { changed };
     },
 
-    /** How many rows the last P1/L0/L1 changed (a sanity check of every measurement). */
+    /** How many rows the last P1/L0/L1 changed, and their views (a sanity check of every measurement). */
     async 'count-changed'() {
-      const [{ n }] = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).count({ n: '*' });
-      return { changed: Number(n) };
+      const [{ n, v }] = await knex(table).where(col('stage'), 'published').whereNull(col('publishedAt')).count({ n: '*' }).sum({ v: col('views') });
+      return { changed: Number(n), views: Number(v ?? 0) };
+    },
+
+    async 'bench-tag'() {
+      return { documentId: benchTag.documentId, rowId: Number(benchTag.id), linkTable: tagLinks.name };
+    },
+
+    /**
+     * T0, hand-written: one INSERT … SELECT linking every matching draft to the tag, with the order
+     * columns Strapi keeps (the tag after the article's current tags; the articles after the tag's
+     * current ones), skipping the drafts already linked.
+     */
+    async 'link-tag'({ featuredOnly = false }) {
+      const J: string = tagLinks.joinColumn.name;
+      const I: string = tagLinks.inverseJoinColumn.name;
+      const O: string = tagLinks.orderColumnName;
+      const IO: string = tagLinks.inverseOrderColumnName;
+      const started = performance.now();
+      const select = matching(
+        knex({ a: table }).select(
+          'a.id',
+          knex.raw('CAST(? AS INTEGER)', [benchTag.id]),
+          knex.raw('COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = a.id), 0) + 1', [O, tagLinks.name, J]),
+          knex.raw('COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = ?), 0) + ROW_NUMBER() OVER (ORDER BY a.id)', [IO, tagLinks.name, I, benchTag.id])
+        ),
+        featuredOnly,
+        'a.'
+      ).whereNotExists((e: any) => e.select(knex.raw('1')).from({ x: tagLinks.name }).whereRaw('x.?? = a.id', [J]).where(`x.${I}`, benchTag.id));
+      await knex.into(knex.raw('?? (??, ??, ??, ??)', [tagLinks.name, J, I, O, IO])).insert(select);
+      const took = ms(started);
+      const { tagged } = await commands['count-tagged']({ featuredOnly });
+      return { ms: round(took), linked: tagged };
+    },
+
+    async 'count-tagged'({ featuredOnly = false }) {
+      const [{ n }] = await knex(tagLinks.name)
+        .where(tagLinks.inverseJoinColumn.name, benchTag.id)
+        .whereIn(tagLinks.joinColumn.name, matching(knex({ a: table }).select('a.id'), featuredOnly, 'a.'))
+        .count({ n: '*' });
+      return { tagged: Number(n) };
+    },
+
+    async 'reset-tag'() {
+      const removed = await knex(tagLinks.name).where(tagLinks.inverseJoinColumn.name, benchTag.id).delete();
+      // PostgreSQL: without this, the next `MAX(tag_ord) … WHERE article_id = a.id` is planned as a
+      // backward scan of the tag_ord index over the dead rows just deleted, once per article: T0 ran
+      // for minutes. Autovacuum would get there on its own, later; the bench must not wait for it.
+      if (strapi.db.dialect.client === 'postgres') await knex.raw('VACUUM ANALYZE ??', [tagLinks.name]);
+      return { removed };
+    },
+
+    async 'reset-undo'() {
+      const removed = await knex((strapi.db.metadata.get(RUN_UNDO as any) as any).tableName).delete();
+      return { removed };
     },
 
     /** L0, the limit: one UPDATE of every matching row. */

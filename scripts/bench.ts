@@ -1,26 +1,35 @@
 /**
- * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,p2,p3,p4,p5 --cpu-prof]`
+ * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,undo,two,tag,tagr,p2,p3,p4,p5,w --poll-ms 1000 --cpu-prof]`
  *
  * Seeds a fresh database with N article drafts (knex, in batches), boots the playground Strapi in a
  * child process (scripts/bench-server.ts: its RSS and event-loop lag are its own), and measures each
- * figure `--repeat` times, reporting the median:
+ * figure `--repeat` times, reporting the median. A run's time is what its user waits for: from the
+ * request to the `finishedAt` the server records, its status followed at the admin's own poll
+ * interval (one GET /runs/:id a second); what one poll costs is a row of its own.
  *
  *   L0  one raw UPDATE of the N matching rows                       (inside Strapi's process)
  *   L1  knex: read the matching documentIds, UPDATE ... IN (500 ids) chunk by chunk  (inside)
- *   P1  the plugin's update-field over HTTP on "all matching", until GET /runs/:id says succeeded
+ *   P1  the plugin's update-field (stage) over HTTP on "all matching" (recorded for undo)
+ *   U0  the same with a copy of update-field that records nothing (`revertible: false`)
+ *   E2  update-field changing two fields (stage, views + 1)
+ *   T0  one hand-written INSERT … SELECT linking the N drafts to a tag (order columns included)
+ *   PT  update-field adding that tag to the N drafts (the unrecorded copy); PTr the built-in at N/10
  *   P2  documents mode (fixture bump-views-documents) over 2,000 documents, end to end over HTTP
  *   S2  a plain strapi.documents().update loop over 2,000 other documents (inside)
  *   P3  the plugin's publish of 500 documents, end to end over HTTP
  *   S3  the Content Manager's bulkPublish endpoint on 500 other documents (HTTP)
- *   P4  export-csv of the N rows: queued, written to a file, downloaded and read fully (HTTP)
+ *   P4  export of the N rows as CSV: the queued run, then its file downloaded and read fully (HTTP)
  *   B4  knex keyset pages of 1,000 rows through papaparse into a file (inside)
- *   P5  the same export as XLSX (`--only p5`, not in the default set): queued, its workbook assembled
- *       from the stored parts while it is downloaded; P6 the same as JSON
+ *   P5  the same export as XLSX, P6 as JSON
+ *   W1  without the plugin: the Content Manager's edit view saved per entry (200), extrapolated to N
+ *   W3  without the plugin: bulkPublish 100 entries at a time (500), extrapolated to N
+ *   W4  without the plugin: the list view read 100 rows a page (2,000 rows), extrapolated to N
  *
- * plus the peak RSS growth of the Strapi process during P4/B4, its event-loop lag p99 during P1/P4,
- * and P1/P4 at N/10 for the scaling ratio. Prints one table judged against the targets in docs/benchmark.md and
- * writes the raw results to bench/results/<timestamp>-<db>-<rows>.json. Everything it starts (the
- * Strapi child, the PostgreSQL cluster, temporary folders) is stopped and removed, also on failure.
+ * plus the peak RSS growth of the Strapi process during the exports, its event-loop lag p99, and
+ * P1/P4 at N/10 for the scaling ratio. Prints one table judged against the targets in
+ * docs/benchmark.md and writes the raw results to bench/results/<timestamp>-<db>-<rows>.json.
+ * Everything it starts (the Strapi child, the PostgreSQL cluster, temporary folders) is stopped and
+ * removed, also on failure.
  */
 import { spawn } from 'child_process';
 import fs from 'fs';
@@ -29,6 +38,7 @@ import path from 'path';
 import { compilePlayground, ensureServerBuilt, freePort, REPO_ROOT } from './playground';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 import { api, BenchChild } from './bench/child';
+import { UNRECORDED_ACTION } from './bench/protocol';
 import { parseOptions, UsageError } from './bench/options';
 import { createMeasures } from './bench/measures';
 import { report, type Polls } from './bench/report';
@@ -37,7 +47,9 @@ import { log, median, now, round } from './bench/util';
 const ARTICLE = 'api::article.article';
 const WORKER_POLL_MS = 50; // BULK_ACTIONS_POLL_MS of the Strapi child
 const DOCUMENTS = 2000; // P2 and S2, each
-const PUBLISH = 500; // P3 and S3, each
+const PUBLISH = 500; // P3 and S3 (and W3 on S3's), each
+const W1_SAMPLE = 200; // entries saved one by one in the Content Manager (W1)
+const W4_PAGES = 20; // list pages of 100 read (W4)
 
 /** set on Ctrl-C / SIGTERM: what fails while stopping is not worth reporting */
 let interrupted = false;
@@ -127,20 +139,22 @@ async function main() {
     const login = await anonymous.json('POST', '/admin/login', ready.admin);
     const admin = api(baseUrl, login.data.token);
     await admin.json('PUT', '/bulk-actions/settings', {
-      contentTypes: { [ARTICLE]: { actions: ['update-field', 'publish', 'export-csv', 'bump-views-documents'] } },
+      contentTypes: { [ARTICLE]: { actions: ['update-field', UNRECORDED_ACTION, 'publish', 'export-csv', 'bump-views-documents'] } },
     });
 
     // ------------------------------------------------------------------------------------ data
-    log(`inserting ${N} article drafts (the first ${N10} featured) and ${2 * DOCUMENTS + 2 * PUBLISH} more for P2/S2/P3/S3`);
+    const otherCount = 2 * DOCUMENTS + 2 * PUBLISH + W1_SAMPLE;
+    log(`inserting ${N} article drafts (the first ${N10} featured) and ${otherCount} more for P2/S2/P3/S3/W1`);
     const inserted = await child.call('insert', { count: N, prefix: 'bench', stage: 'review', featured: N10 });
-    const others = await child.call('insert', { count: 2 * DOCUMENTS + 2 * PUBLISH, prefix: 'docs', stage: 'draft', returnIds: true });
+    const others = await child.call('insert', { count: otherCount, prefix: 'docs', stage: 'draft', returnIds: true });
     if (!others.documentIds) throw new Error('insert: no documentIds returned');
     const ids = others.documentIds;
     const sets = {
       p2: ids.slice(0, DOCUMENTS),
       s2: ids.slice(DOCUMENTS, 2 * DOCUMENTS),
       p3: ids.slice(2 * DOCUMENTS, 2 * DOCUMENTS + PUBLISH),
-      s3: ids.slice(2 * DOCUMENTS + PUBLISH),
+      s3: ids.slice(2 * DOCUMENTS + PUBLISH, 2 * DOCUMENTS + 2 * PUBLISH),
+      w1: ids.slice(2 * DOCUMENTS + 2 * PUBLISH),
     };
     log(`inserted in ${Math.round(inserted.ms + others.ms)} ms`);
 
@@ -164,64 +178,62 @@ async function main() {
       }
     };
     const measures = createMeasures({ child, admin, options, sets, documents: DOCUMENTS, publish: PUBLISH, work });
-    const { measureL, measureP1, measureP4, measureFormat, measureB4, measureP2, measureS2, measureP3, measureS3 } = measures;
+    const m = measures;
+    const W4_ROWS = Math.min(N, W4_PAGES * 100);
 
     const only = options.only;
+    /** two figures compared with each other: alternate which goes first, so that neither always runs on a warmer process */
+    const pair = async (rep: number, a: [string, () => Promise<any>], b: [string, () => Promise<any>]) => {
+      for (const [name, measure] of rep % 2 ? [a, b] : [b, a]) await add(name, await profiled(name, measure));
+    };
     // one untimed pass over the code paths, so that the first repetition is not the one paying for JIT and caches
     log('warm-up (not recorded)');
-    if (only.has('l')) await measureL(true, N10);
-    if (only.has('p1')) await measureP1(true, N10);
-    if (only.has('p4')) await measureP4(true, N10);
-    if (only.has('p5')) await measureFormat('xlsx', true, N10);
+    if (only.has('l')) await m.measureL(true, N10);
+    if (only.has('p1') || only.has('undo') || only.has('two')) await m.measureP1(true, N10);
+    if (only.has('undo')) await m.measureEdit(UNRECORDED_ACTION, true, N10);
+    if (only.has('tag') || only.has('tagr')) await m.measureTag(UNRECORDED_ACTION, true, N10);
+    if (only.has('p4')) await m.measureP4(true, N10);
+    if (only.has('p5')) await m.measureFormat('xlsx', true, N10);
 
     for (let rep = 1; rep <= options.repeat; rep += 1) {
       log(`repetition ${rep}/${options.repeat}`);
       profiling = options.cpuProf && rep === options.repeat;
       if (only.has('l')) {
-        const small = await measureL(true, N10);
+        const small = await m.measureL(true, N10);
         await add('L0@N/10', small.l0);
         await add('L1@N/10', small.l1);
-        const full = await measureL(false, N);
+        const full = await m.measureL(false, N);
         await add('L0', full.l0);
         await add('L1', full.l1);
       }
-      if (only.has('p1')) {
-        await add('P1@N/10', await profiled('P1@N/10', () => measureP1(true, N10)));
-        await add('P1', await profiled('P1', () => measureP1(false, N)));
-      }
-      if (only.has('p2')) {
-        // alternate which goes first, so that neither always runs on a warmer process
-        if (rep % 2) {
-          await add('P2', await profiled('P2', () => measureP2()));
-          await add('S2', await profiled('S2', () => measureS2()));
-        } else {
-          await add('S2', await profiled('S2', () => measureS2()));
-          await add('P2', await profiled('P2', () => measureP2()));
-        }
-      }
-      if (only.has('p3')) {
-        if (rep % 2) {
-          await add('P3', await profiled('P3', () => measureP3()));
-          await add('S3', await profiled('S3', () => measureS3()));
-        } else {
-          await add('S3', await profiled('S3', () => measureS3()));
-          await add('P3', await profiled('P3', () => measureP3()));
-        }
-      }
+      if (only.has('p1')) await add('P1@N/10', await profiled('P1@N/10', () => m.measureP1(true, N10)));
+      // P1 is the baseline of U0 (undo recording) and of E2 (two fields): measured once, next to each
+      if (only.has('undo')) await pair(rep, ['P1', () => m.measureP1(false, N)], ['U0', () => m.measureEdit(UNRECORDED_ACTION, false, N)]);
+      else if (only.has('p1') || only.has('two')) await add('P1', await profiled('P1', () => m.measureP1(false, N)));
+      if (only.has('two')) await add('E2', await profiled('E2', () => m.measureEdit('update-field', false, N, { twoFields: true })));
+      if (only.has('tag')) await pair(rep, ['T0', () => m.measureTag(null, false, N)], ['PT', () => m.measureTag(UNRECORDED_ACTION, false, N)]);
+      // the built-in records every entry's draft for undo when it changes a relation: at N/10 (and its own T0)
+      if (only.has('tagr')) await pair(rep, ['T0@N/10', () => m.measureTag(null, true, N10)], ['PTr@N/10', () => m.measureTag('update-field', true, N10)]);
+      if (only.has('p2')) await pair(rep, ['P2', () => m.measureP2()], ['S2', () => m.measureS2()]);
+      if (only.has('p3')) await pair(rep, ['P3', () => m.measureP3()], ['S3', () => m.measureS3()]);
       if (only.has('p4')) {
-        await add('P4@N/10', await profiled('P4@N/10', () => measureP4(true, N10)));
-        await add('B4@N/10', await profiled('B4@N/10', () => measureB4(true, N10)));
-        await add('P4', await profiled('P4', () => measureP4(false, N)));
-        await add('B4', await profiled('B4', () => measureB4(false, N)));
+        await add('P4@N/10', await profiled('P4@N/10', () => m.measureP4(true, N10)));
+        await add('B4@N/10', await profiled('B4@N/10', () => m.measureB4(true, N10)));
+        await pair(rep, ['P4', () => m.measureP4(false, N)], ['B4', () => m.measureB4(false, N)]);
       }
       if (only.has('p5')) {
-        await add('P5', await profiled('P5', () => measureFormat('xlsx', false, N)));
-        await add('P6', await profiled('P6', () => measureFormat('json', false, N)));
+        await add('P5', await profiled('P5', () => m.measureFormat('xlsx', false, N)));
+        await add('P6', await profiled('P6', () => m.measureFormat('json', false, N)));
+      }
+      if (only.has('w')) {
+        await add('W1', await profiled('W1', () => m.measureW1()));
+        await add('W3', await profiled('W3', () => m.measureW3()));
+        await add('W4', await profiled('W4', () => m.measureW4(W4_ROWS / 100)));
       }
       log(`  ${Object.entries(results).map(([name, runs]) => `${name} ${Math.round(runs[runs.length - 1].ms)} ms`).join(', ')}`);
     }
 
-    // what one status poll costs the Strapi process: GET /runs/:id (a 2,000-document run) next to
+    // what one status poll costs the Strapi process: GET /runs/:id (the last run followed) next to
     // Strapi's own GET /admin/users/me, which pays the same admin authentication and RBAC
     const latency = async (url: string) => {
       const times: number[] = [];
@@ -234,15 +246,15 @@ async function main() {
       const cpuMs = ((await child.call('cpu')).ms - cpuBefore) / 30;
       return { latencyMs: round(median(times)), strapiCpuMs: round(cpuMs) };
     };
-    const lastDocumentsRunId = measures.state.lastDocumentsRunId;
-    const polls: Polls | null = lastDocumentsRunId
+    const lastRunId = measures.state.lastRunId;
+    const polls: Polls | null = lastRunId
       ? {
-          run: await profiled('poll-run', () => latency(`/bulk-actions/runs/${lastDocumentsRunId}`)),
+          run: await profiled('poll-run', () => latency(`/bulk-actions/runs/${lastRunId}`)),
           usersMe: await profiled('poll-users-me', () => latency('/admin/users/me')),
         }
       : null;
 
-    report({ options, results, polls, ready, dbVersion, runStamp, profileDir, documents: DOCUMENTS, publish: PUBLISH });
+    report({ options, results, polls, ready, dbVersion, runStamp, profileDir, documents: DOCUMENTS, publish: PUBLISH, w1: W1_SAMPLE, w4: W4_ROWS });
   } finally {
     await cleanup();
   }

@@ -1,17 +1,19 @@
 import path from 'path';
 import type { api, BenchChild } from './child';
 import type { Options } from './options';
-import { now, round, sleep } from './util';
+import { log, now, round, sleep } from './util';
 
 const ARTICLE = 'api::article.article';
-const RUN_TIMEOUT_MS = 15 * 60 * 1000;
+const RUN_TIMEOUT_MS = 30 * 60 * 1000;
+/** entries per request of the "without the plugin" samples: the largest page of the Content Manager's list view */
+const W_PAGE = 100;
 
 export interface MeasureContext {
   child: BenchChild;
   admin: ReturnType<typeof api>;
   options: Options;
   /** the documents of P2, S2, P3 and S3 */
-  sets: { p2: string[]; s2: string[]; p3: string[]; s3: string[] };
+  sets: { p2: string[]; s2: string[]; p3: string[]; s3: string[]; w1: string[] };
   documents: number;
   publish: number;
   /** a temporary folder for B4's files */
@@ -24,31 +26,58 @@ export interface MeasureContext {
  * times and what it measured.
  */
 export function createMeasures({ child, admin, options, sets, documents: DOCUMENTS, publish: PUBLISH, work }: MeasureContext) {
-  const state = { lastDocumentsRunId: null as number | null };
+  const state = { lastRunId: null as number | null };
   const filtersFor = (featuredOnly: boolean) =>
     featuredOnly ? { stage: { $eq: 'review' }, featured: { $eq: true } } : { stage: { $eq: 'review' } };
 
-  /** Follows a run at GET /runs/:id (every --poll-ms, default 20 ms) until it is finished; it must have succeeded. */
+  /**
+   * Follows a run at GET /runs/:id every --poll-ms (by default the admin's own interval, as the run
+   * page does) until it is finished; it must have succeeded. Answers the run, when the poll saw it
+   * finished, and the polls it took.
+   */
+  /** One GET /runs/:id, sent again (twice at most) when the connection is reset: a GET changes nothing. */
+  const poll = async (id: number, tries = 3): Promise<any> => {
+    try {
+      return await admin.json('GET', `/bulk-actions/runs/${id}`);
+    } catch (error) {
+      if (tries <= 1 || !(error instanceof TypeError)) throw error; // fetch's network errors are TypeErrors
+      log(`GET /runs/${id}: ${(error as Error).message} (${String((error as any).cause?.code ?? '')}), sent again`);
+      await sleep(200);
+      return poll(id, tries - 1);
+    }
+  };
+
   const follow = async (name: string, started: any) => {
     let run = started;
+    let polls = 0;
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     while (['queued', 'running'].includes(run.status)) {
       if (Date.now() > deadline) throw new Error(`${name}: run ${run.id} still ${run.status}`);
       await sleep(options.pollMs);
-      run = (await admin.json('GET', `/bulk-actions/runs/${run.id}`)).data.run;
+      run = (await poll(run.id)).data.run;
+      polls += 1;
     }
     if (run.status !== 'succeeded') throw new Error(`${name}: run ${run.id} ${run.status}: ${run.message}`);
-    return run;
+    state.lastRunId = run.id;
+    return { run, polls, seenAt: Date.now() };
   };
 
-  /** POST .../run; a queued run is followed until it is finished. Returns the finished run. */
+  /**
+   * POST .../run; a queued run is followed until it is finished. `ms` is what the user waits for:
+   * from the request to the `finishedAt` the server recorded (the parent and the Strapi child share
+   * the clock), not to the poll that saw it (up to one poll interval later, `seenMs`).
+   */
   const runAction = async (name: string, body: object) => {
+    const startedAt = Date.now();
     const started = now();
     const res = await admin.request('POST', `/bulk-actions/content-types/${ARTICLE}/actions/${name}/run`, body);
     const text = await res.text();
     if (![200, 202].includes(res.status)) throw new Error(`${name}: ${res.status} ${text.slice(0, 2000)}`);
     const answeredMs = round(now() - started); // RBAC, selection frozen, run row written (queued runs)
-    return { run: await follow(name, JSON.parse(text).data.run), queued: res.status === 202, answeredMs };
+    const { run, polls, seenAt } = await follow(name, JSON.parse(text).data.run);
+    const finishedAt = Date.parse(run.finishedAt);
+    if (Number.isNaN(finishedAt)) throw new Error(`${name}: run ${run.id} has no finishedAt`);
+    return { run, queued: res.status === 202, answeredMs, ms: round(finishedAt - startedAt), seenMs: round(seenAt - startedAt), polls };
   };
 
   /** Reads a response body to its end: bytes and lines. */
@@ -76,91 +105,106 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     return { l0, l1 };
   };
 
-  const measureP1 = async (featuredOnly: boolean, size: number) => {
+  type Change = { field: string; op: string; value?: unknown };
+  const STAGE: Change = { field: 'stage', op: 'set', value: 'published' };
+  const VIEWS: Change = { field: 'views', op: 'increment', value: 1 };
+
+  /**
+   * An update-field run (the built-in, or its unrecorded copy) on "all matching": stage → published,
+   * plus views + 1 with `twoFields`. Checked in the database, then put back (stage, views, and what
+   * undo recorded), untimed.
+   */
+  const measureEdit = async (action: string, featuredOnly: boolean, size: number, { twoFields = false } = {}) => {
     await child.call('rss-reset');
     await child.call('lag-start');
-    const started = now();
-    const { run, queued, answeredMs } = await runAction('update-field', {
+    const result = await runAction(action, {
       selection: { query: { filters: filtersFor(featuredOnly) } },
-      params: { field: 'stage', value: 'published' },
+      params: { changes: twoFields ? [STAGE, VIEWS] : [STAGE] },
     });
-    const ms = now() - started;
     const lag = await child.call('lag-stop');
     const memory = await child.call('rss-peak');
-    expectEqual('P1 succeeded', run.succeeded, size);
-    expectEqual('P1 rows changed', (await child.call('count-changed')).changed, size);
+    expectEqual(`${action} succeeded`, result.run.succeeded, size);
+    const changed = await child.call('count-changed');
+    expectEqual(`${action} rows changed`, changed.changed, size);
+    expectEqual(`${action} views added`, changed.views, twoFields ? size : 0);
     await child.call('reset-stage');
-    return { ms: round(ms), answeredMs, queued, runDurationMs: run.durationMs, lag, memory };
+    await child.call('reset-undo');
+    const { run, ...timing } = result;
+    return { ...timing, runDurationMs: run.durationMs, lag, memory };
+  };
+  const measureP1 = (featuredOnly: boolean, size: number) => measureEdit('update-field', featuredOnly, size);
+
+  /** One tag added to every matching draft by a run, or (T0) by one hand-written INSERT … SELECT; links removed afterwards. */
+  const measureTag = async (action: string | null, featuredOnly: boolean, size: number) => {
+    if (!action) {
+      const t0 = await child.call('link-tag', { featuredOnly });
+      expectEqual('T0 linked', t0.linked, size);
+      await child.call('reset-tag');
+      return t0;
+    }
+    const tag = await child.call('bench-tag');
+    await child.call('lag-start');
+    const result = await runAction(action, {
+      selection: { query: { filters: filtersFor(featuredOnly) } },
+      params: { changes: [{ field: 'tags', op: 'add', value: [tag.documentId] }] },
+    });
+    const lag = await child.call('lag-stop');
+    expectEqual(`${action} (tag) succeeded`, result.run.succeeded, size);
+    expectEqual(`${action} (tag) linked`, (await child.call('count-tagged', { featuredOnly })).tagged, size);
+    await child.call('reset-tag');
+    await child.call('reset-undo');
+    const { run, ...timing } = result;
+    return { ...timing, runDurationMs: run.durationMs, lag };
   };
 
-  const measureP4 = async (featuredOnly: boolean, size: number) => {
+  /**
+   * A queued export until its file is read to the end: what the user waits for is the run (request to
+   * its finishedAt) plus the download.
+   */
+  const measureExport = async (format: 'csv' | 'xlsx' | 'json', featuredOnly: boolean, size: number) => {
     const before = await child.call('rss-reset');
     await child.call('lag-start');
+    const startedAt = Date.now();
     const started = now();
-    // up to the export threshold (5,000) the file streams in the response; above it the run is queued
-    // and its file is downloaded once the run has succeeded
     const res = await admin.request('POST', `/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`, {
       selection: { query: { filters: filtersFor(featuredOnly) } },
-      params: {},
+      params: format === 'csv' ? {} : { format },
     });
     const queued = res.status === 202;
     const answeredMs = round(now() - started);
     let read: { bytes: number; lines: number };
-    let runMs = NaN;
+    let runMs: number;
+    let downloadMs: number;
     if (queued) {
-      const run = await follow('export-csv', (await res.json()).data.run);
-      runMs = now() - started;
-      const download = await admin.request('GET', `/bulk-actions/runs/${run.id}/download`);
-      if (download.status !== 200) throw new Error(`P4 download: ${download.status} ${await download.text()}`);
-      read = await readAll(download);
-    } else {
-      if (res.status !== 200) throw new Error(`export-csv: ${res.status} ${await res.text()}`);
-      read = await readAll(res);
-    }
-    const { bytes, lines } = read;
-    const ms = now() - started;
-    const lag = await child.call('lag-stop');
-    const after = await child.call('rss-peak');
-    expectEqual('P4 lines (header + rows)', lines, size + 1);
-    return {
-      ms: round(ms), answeredMs, runMs: round(runMs), queued, bytes, lag,
-      rssBeforeMb: before.rssMb, peakMb: after.peakMb, rssGrowthMb: round(Math.max(0, after.peakMb - before.rssMb)),
-    };
-  };
-
-  /** P5/P6: the export as XLSX or JSON, always queued here (both sizes are over the threshold at 100,000 rows). */
-  const measureFormat = async (format: 'xlsx' | 'json', featuredOnly: boolean, size: number) => {
-    const before = await child.call('rss-reset');
-    await child.call('lag-start');
-    const started = now();
-    const res = await admin.request('POST', `/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`, {
-      selection: { query: { filters: filtersFor(featuredOnly) } },
-      params: { format },
-    });
-    let read: { bytes: number; lines: number };
-    let runMs = NaN;
-    if (res.status === 202) {
-      const run = await follow(`export-csv (${format})`, (await res.json()).data.run);
+      // above the export threshold (5,000) the run is queued and its file downloaded once it succeeded
+      const { run } = await follow(`export (${format})`, (await res.json()).data.run);
       expectEqual(`${format} succeeded`, run.succeeded, size);
-      runMs = now() - started;
+      runMs = Date.parse(run.finishedAt) - startedAt;
+      const downloadStarted = now();
       const download = await admin.request('GET', `/bulk-actions/runs/${run.id}/download`);
       if (download.status !== 200) throw new Error(`${format} download: ${download.status} ${await download.text()}`);
       read = await readAll(download);
+      downloadMs = now() - downloadStarted;
     } else {
-      if (res.status !== 200) throw new Error(`export-csv (${format}): ${res.status} ${await res.text()}`);
+      // up to it the file streams in the response
+      if (res.status !== 200) throw new Error(`export (${format}): ${res.status} ${await res.text()}`);
       read = await readAll(res);
+      runMs = now() - started;
+      downloadMs = 0;
     }
-    const ms = now() - started;
     const lag = await child.call('lag-stop');
     const after = await child.call('rss-peak');
-    // JSON: "[", one line per entry, "]"; a workbook is compressed: its size only
-    if (format === 'json') expectEqual('P6 lines', read.lines, size + 2);
-    else if (read.bytes < 1000) throw new Error(`P5: a ${read.bytes}-byte workbook`);
+    // CSV: a header and one line per entry; JSON: "[", one line per entry, "]"; a workbook is compressed: its size only
+    if (format === 'csv') expectEqual('CSV lines (header + rows)', read.lines, size + 1);
+    else if (format === 'json') expectEqual('JSON lines', read.lines, size + 2);
+    else if (read.bytes < 1000) throw new Error(`XLSX: a ${read.bytes}-byte workbook`);
     return {
-      ms: round(ms), runMs: round(runMs), downloadMs: round(ms - runMs), bytes: read.bytes, lag,
+      ms: round(runMs + downloadMs), answeredMs, runMs: round(runMs), downloadMs: round(downloadMs), queued, bytes: read.bytes, lag,
       rssBeforeMb: before.rssMb, peakMb: after.peakMb, rssGrowthMb: round(Math.max(0, after.peakMb - before.rssMb)),
     };
   };
+  const measureP4 = (featuredOnly: boolean, size: number) => measureExport('csv', featuredOnly, size);
+  const measureFormat = (format: 'xlsx' | 'json', featuredOnly: boolean, size: number) => measureExport(format, featuredOnly, size);
 
   const measureB4 = async (featuredOnly: boolean, size: number) => {
     const before = await child.call('rss-reset');
@@ -171,14 +215,11 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
   };
 
   const measureP2 = async () => {
-    const started = now();
-    const { run, queued, answeredMs } = await runAction('bump-views-documents', { selection: { documentIds: sets.p2 }, params: {} });
-    const ms = now() - started;
+    const { run, ...timing } = await runAction('bump-views-documents', { selection: { documentIds: sets.p2 }, params: {} });
     expectEqual('P2 succeeded', run.succeeded, DOCUMENTS);
-    state.lastDocumentsRunId = run.id;
     expectEqual('P2 views', (await child.call('sum-views', { documentIds: sets.p2 })).views, DOCUMENTS);
     await child.call('reset-views', { documentIds: sets.p2 });
-    return { ms: round(ms), answeredMs, queued, runDurationMs: run.durationMs };
+    return { ...timing, runDurationMs: run.durationMs };
   };
 
   const measureS2 = async () => {
@@ -189,13 +230,12 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
   };
 
   const measureP3 = async () => {
-    const started = now();
-    const { run, queued, answeredMs } = await runAction('publish', { selection: { documentIds: sets.p3 }, params: {} });
-    const ms = now() - started;
+    const { run, ...timing } = await runAction('publish', { selection: { documentIds: sets.p3 }, params: {} });
     expectEqual('P3 succeeded', run.succeeded, PUBLISH);
     expectEqual('P3 published', (await child.call('count-published', { documentIds: sets.p3 })).published, PUBLISH);
     await child.call('unpublish', { documentIds: sets.p3 });
-    return { ms: round(ms), answeredMs, queued, runDurationMs: run.durationMs };
+    await child.call('reset-undo');
+    return { ...timing, runDurationMs: run.durationMs };
   };
 
   const measureS3 = async () => {
@@ -211,5 +251,50 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     return { ms: round(ms), eventsAfterResponseMs };
   };
 
-  return { measureL, measureP1, measureP4, measureFormat, measureB4, measureP2, measureS2, measureP3, measureS3, state };
+  // ------------------------------------------------------------------ without the plugin (samples)
+  // What Strapi offers an editor without the plugin, over HTTP as the admin calls it, measured on a
+  // sample and extrapolated (per entry) to N by the report.
+
+  /** W1: the Content Manager's edit view saved once per entry (PUT …/:documentId), views → 1. */
+  const measureW1 = async () => {
+    const started = now();
+    for (const documentId of sets.w1) {
+      await admin.json('PUT', `/content-manager/collection-types/${ARTICLE}/${documentId}?locale=en`, { views: 1 });
+    }
+    const ms = now() - started;
+    expectEqual('W1 views', (await child.call('sum-views', { documentIds: sets.w1 })).views, sets.w1.length);
+    await child.call('reset-views', { documentIds: sets.w1 });
+    return { ms: round(ms), entries: sets.w1.length };
+  };
+
+  /** W3: the list view's bulk publish, one page of 100 entries at a time (the largest page the list view offers). */
+  const measureW3 = async () => {
+    let ms = 0;
+    let eventsAfterResponseMs = 0;
+    for (let i = 0; i < sets.s3.length; i += W_PAGE) {
+      const started = now();
+      const body = await admin.json('POST', `/content-manager/collection-types/${ARTICLE}/actions/bulkPublish`, { documentIds: sets.s3.slice(i, i + W_PAGE) });
+      ms += now() - started;
+      expectEqual('W3 count', body.count, Math.min(W_PAGE, sets.s3.length - i));
+      eventsAfterResponseMs += (await child.call('idle')).waitedMs;
+    }
+    expectEqual('W3 published', (await child.call('count-published', { documentIds: sets.s3 })).published, PUBLISH);
+    await child.call('unpublish', { documentIds: sets.s3 });
+    return { ms: round(ms), entries: sets.s3.length, eventsAfterResponseMs: round(eventsAfterResponseMs) };
+  };
+
+  /** W4: the list view's pages of 100 matching entries read one after the other (how one copies them out without an export). */
+  const measureW4 = async (pages: number) => {
+    const started = now();
+    let entries = 0;
+    for (let page = 1; page <= pages; page += 1) {
+      const body = await admin.json('GET', `/content-manager/collection-types/${ARTICLE}?page=${page}&pageSize=${W_PAGE}&locale=en&filters[stage][$eq]=review`);
+      entries += body.results.length;
+    }
+    const ms = now() - started;
+    expectEqual('W4 entries', entries, pages * W_PAGE);
+    return { ms: round(ms), entries };
+  };
+
+  return { measureL, measureP1, measureEdit, measureTag, measureP4, measureFormat, measureB4, measureP2, measureS2, measureP3, measureS3, measureW1, measureW3, measureW4, state };
 }

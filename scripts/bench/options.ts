@@ -1,4 +1,8 @@
 /** The command line of `npm run bench`. */
+import { POLL_INTERVAL_MS } from '../../admin/src/constants';
+
+/** Groups of figures `--only` picks from (see bench.ts); `p5` (XLSX/JSON) and `w` (without the plugin) included. */
+export const GROUPS = ['l', 'p1', 'undo', 'two', 'tag', 'tagr', 'p2', 'p3', 'p4', 'p5', 'w'] as const;
 
 export interface Options {
   rows: number;
@@ -6,7 +10,7 @@ export interface Options {
   repeat: number;
   only: Set<string>;
   cpuProf: boolean;
-  /** GET /runs/:id every this many ms while a run works */
+  /** GET /runs/:id every this many ms while a run works (default: the admin's run page interval) */
   pollMs: number;
 }
 
@@ -14,7 +18,7 @@ export interface Options {
 export class UsageError extends Error {}
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = { rows: 100_000, db: 'sqlite', repeat: 3, only: new Set(['l', 'p1', 'p2', 'p3', 'p4']), cpuProf: false, pollMs: 20 };
+  const options: Options = { rows: 100_000, db: 'sqlite', repeat: 3, only: new Set<string>(GROUPS), cpuProf: false, pollMs: POLL_INTERVAL_MS };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
@@ -25,13 +29,15 @@ export function parseOptions(argv: string[]): Options {
     else if (flag === '--cpu-prof') options.cpuProf = true;
     else if (flag === '--poll-ms') options.pollMs = Number(value());
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--rows 100000] [--db sqlite|postgres] [--repeat 3] [--only l,p1,p2,p3,p4,p5] [--poll-ms 20] [--cpu-prof]');
+      console.log(`npm run bench -- [--rows 100000] [--db sqlite|postgres] [--repeat 3] [--only ${GROUPS.join(',')}] [--poll-ms ${POLL_INTERVAL_MS}] [--cpu-prof]`);
       process.exit(0);
     } else throw new UsageError(`unknown option ${argv[i]} (try --help)`);
   }
   if (!Number.isInteger(options.rows) || options.rows < 100) throw new UsageError('--rows: an integer of at least 100');
   if (!['sqlite', 'postgres'].includes(options.db)) throw new UsageError('--db: sqlite or postgres');
   if (!Number.isInteger(options.repeat) || options.repeat < 1) throw new UsageError('--repeat: a positive integer');
+  const unknown = [...options.only].filter((group) => !(GROUPS as readonly string[]).includes(group));
+  if (unknown.length) throw new UsageError(`--only: unknown group ${unknown.join(', ')} (${GROUPS.join(', ')})`);
   if (!(options.pollMs >= 1)) throw new UsageError('--poll-ms: a number of milliseconds');
   return options;
 }

@@ -20,12 +20,30 @@ type DocumentIds = { documentIds: string[] };
 type FeaturedOnly = { featuredOnly?: boolean };
 type Nothing = Record<string, never>;
 
+/**
+ * A copy of the built-in update-field that records nothing for undo (`revertible: false`),
+ * registered by the bench server: the baseline of what recording costs.
+ */
+export const UNRECORDED_ACTION = 'update-field-unrecorded';
+
 export interface BenchCommands {
   /** inserts `count` English draft articles; the first `featured` are featured */
   insert: { args: { count: number; prefix: string; stage: string; featured?: number; returnIds?: boolean }; result: { ms: number; documentIds?: string[] } };
   'db-version': { args: Nothing; result: { version: string } };
+  /** the rows the stage figures changed back to stage `review` and views 0 */
   'reset-stage': { args: Nothing; result: { changed: number } };
-  'count-changed': { args: Nothing; result: { changed: number } };
+  /** rows a stage figure changed, and the sum of their views (the two-field run adds 1 each) */
+  'count-changed': { args: Nothing; result: { changed: number; views: number } };
+  /** the tag the tag figures add (a seeded one): its documentId for the run's params */
+  'bench-tag': { args: Nothing; result: { documentId: string; rowId: number; linkTable: string } };
+  /** the hand-written baseline: one INSERT … SELECT of the matching drafts into the join table, order columns included */
+  'link-tag': { args: FeaturedOnly; result: { ms: number; linked: number } };
+  /** matching drafts linked to the bench tag */
+  'count-tagged': { args: FeaturedOnly; result: { tagged: number } };
+  /** removes every link to the bench tag */
+  'reset-tag': { args: Nothing; result: { removed: number } };
+  /** removes what revertible runs recorded (the undo table would otherwise grow with every repetition) */
+  'reset-undo': { args: Nothing; result: { removed: number } };
   /** one raw UPDATE of the matching rows */
   l0: { args: FeaturedOnly; result: { ms: number; changed: number } };
   /** knex: read the documentIds, UPDATE … IN (500 ids) chunk by chunk */
