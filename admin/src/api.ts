@@ -12,6 +12,7 @@ import type {
   PreviewResult,
   ListActionsResponse,
   ListRunsResponse,
+  RunEntriesResponse,
   RunResponse,
   Settings,
   SettingsResponse,
@@ -87,6 +88,12 @@ const bulkActionsApi = adminApi
         providesTags: (_result, _error, id) => [{ type: 'BulkActionsRun', id: String(id) }],
       }),
 
+      getRunEntries: build.query<RunEntriesResponse['data'], number>({
+        query: (id) => `/bulk-actions/runs/${id}/entries`,
+        transformResponse: (response: RunEntriesResponse) => response.data,
+        providesTags: (_result, _error, id) => [{ type: 'BulkActionsRun', id: String(id) }],
+      }),
+
       cancelRun: build.mutation<RunView, number>({
         query: (id) => ({ url: `/bulk-actions/runs/${id}/cancel`, method: 'POST' }),
         transformResponse: (response: RunResponse) => response.data.run as RunView,
@@ -121,6 +128,7 @@ export const {
   useUpdateBulkActionsSettingsMutation,
   useGetRunsQuery,
   useGetRunQuery,
+  useGetRunEntriesQuery,
   useCancelRunMutation,
   useRefreshAfterRunMutation,
 } = bulkActionsApi;
