@@ -41,9 +41,9 @@ const bulkActionsApi = adminApi
       }),
 
       /** The actions enabled for this content type that the signed-in user may run. */
-      getBulkActions: build.query<ActionSummary[], string>({
+      getBulkActions: build.query<{ actions: ActionSummary[]; replacesBuiltIns: string[] }, string>({
         query: (uid) => `/bulk-actions/content-types/${encodeURIComponent(uid)}/actions`,
-        transformResponse: (response: ListActionsResponse) => response.data,
+        transformResponse: (response: ListActionsResponse) => ({ actions: response.data, replacesBuiltIns: response.meta?.replacesBuiltIns ?? [] }),
         providesTags: (_result, _error, uid) => [{ type: 'BulkActionsActions', id: uid }],
       }),
 

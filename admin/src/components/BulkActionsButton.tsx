@@ -13,7 +13,7 @@ export const BulkActionsButton: BulkActionComponent = ({ model, collectionType }
   const { t } = useT();
   const isCollectionType = collectionType !== 'single-types';
   // refreshed when older than a minute: an administrator may have changed the settings meanwhile
-  const { data: actions } = useGetBulkActionsQuery(model, {
+  const { data } = useGetBulkActionsQuery(model, {
     skip: !model || !isCollectionType,
     refetchOnMountOrArgChange: 60,
   });
@@ -38,6 +38,6 @@ export const BulkActionsButton: BulkActionComponent = ({ model, collectionType }
   const label = t('bulk.button', 'More actions');
   const description = React.useMemo(() => ({ label, icon, variant: 'tertiary' as const, onClick }), [label, icon, onClick]);
 
-  if (!isCollectionType || !actions || actions.length === 0) return null;
+  if (!isCollectionType || !data || data.actions.length === 0) return null;
   return description;
 };

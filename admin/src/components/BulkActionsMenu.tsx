@@ -39,7 +39,7 @@ export const createMenuOpener = (): MenuOpener => {
  */
 export const BulkActionsMenu = ({ model, opener }: { model: string; opener: MenuOpener }) => {
   const { t } = useT();
-  const { data: actions = [] } = useGetBulkActionsQuery(model);
+  const actions = useGetBulkActionsQuery(model).data?.actions ?? [];
   const [menuOpen, setMenuOpen] = React.useState(false);
   const [chosen, setChosen] = React.useState<string | null>(null);
   const [anchorRect, setAnchorRect] = React.useState<DOMRect | null>(null);

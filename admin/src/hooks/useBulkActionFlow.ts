@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useNotification } from '@strapi/strapi/admin';
-import type { Selection } from '../../../server/src/contracts';
+import type { ActionSummary, Selection } from '../../../server/src/contracts';
 import { useGetBulkActionsQuery, usePreviewBulkActionQuery, useRefreshAfterRunMutation } from '../api';
 import { TYPE_TO_CONFIRM_THRESHOLD } from '../constants';
 import { activeRuns } from '../store/activeRuns';
@@ -38,6 +38,8 @@ const focusTable = () => {
   }
 };
 
+const NO_ACTIONS: ActionSummary[] = [];
+
 export interface FormError {
   title: string;
   message: string;
@@ -59,7 +61,7 @@ export const useBulkActionFlow = (
   const runAction = useRunAction();
   const [refreshAfterRun] = useRefreshAfterRunMutation();
 
-  const { data: actions = [] } = useGetBulkActionsQuery(model);
+  const actions = useGetBulkActionsQuery(model).data?.actions ?? NO_ACTIONS;
   const list = useListSelection(model, 'BulkActionsModal');
   const { selection, locale, documentIds, selectRow, allMatching, setAllMatching } = list;
 

@@ -12,7 +12,7 @@ import { localeOf, selectionQueryOf, type ListQuery } from '../utils/selection';
  * read the same answer.
  */
 export const useListSelection = (model: string, name: string) => {
-  const { data: actions = [] } = useGetBulkActionsQuery(model);
+  const actions = useGetBulkActionsQuery(model).data?.actions ?? [];
   const rows = useTable(name, (state) => state.rows) as ListViewDocument[];
   const selectedRows = useTable(name, (state) => state.selectedRows) as ListViewDocument[];
   const selectRow = useTable(name, (state) => state.selectRow);
@@ -37,7 +37,8 @@ export const useListSelection = (model: string, name: string) => {
   const countAction = actions[0];
   const matching = usePreviewBulkActionQuery(
     { uid: model, name: countAction?.name ?? '', body: { selection: { query: selectionQuery }, ...(locale ? { locale } : {}) } },
-    { skip: !countAction || !pageFullySelected || info.isLoading }
+    // counted again whenever asked: a run may have changed which entries match
+    { skip: !countAction || !pageFullySelected || info.isLoading, refetchOnMountOrArgChange: true }
   );
 
   const selection: Selection = allMatching ? { query: selectionQuery } : { documentIds };
