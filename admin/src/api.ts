@@ -12,6 +12,7 @@ import type {
   PreviewResult,
   ListActionsResponse,
   ListRunsResponse,
+  RunEntriesResponse,
   RunResponse,
   Settings,
   SettingsResponse,
@@ -40,9 +41,9 @@ const bulkActionsApi = adminApi
       }),
 
       /** The actions enabled for this content type that the signed-in user may run. */
-      getBulkActions: build.query<ActionSummary[], string>({
+      getBulkActions: build.query<{ actions: ActionSummary[]; replacesBuiltIns: string[] }, string>({
         query: (uid) => `/bulk-actions/content-types/${encodeURIComponent(uid)}/actions`,
-        transformResponse: (response: ListActionsResponse) => response.data,
+        transformResponse: (response: ListActionsResponse) => ({ actions: response.data, replacesBuiltIns: response.meta?.replacesBuiltIns ?? [] }),
         providesTags: (_result, _error, uid) => [{ type: 'BulkActionsActions', id: uid }],
       }),
 
@@ -84,6 +85,12 @@ const bulkActionsApi = adminApi
       getRun: build.query<RunView, number | string>({
         query: (id) => `/bulk-actions/runs/${id}`,
         transformResponse: (response: RunResponse) => response.data.run as RunView,
+        providesTags: (_result, _error, id) => [{ type: 'BulkActionsRun', id: String(id) }],
+      }),
+
+      getRunEntries: build.query<RunEntriesResponse['data'], number>({
+        query: (id) => `/bulk-actions/runs/${id}/entries`,
+        transformResponse: (response: RunEntriesResponse) => response.data,
         providesTags: (_result, _error, id) => [{ type: 'BulkActionsRun', id: String(id) }],
       }),
 
@@ -131,6 +138,7 @@ export const {
   useUpdateBulkActionsSettingsMutation,
   useGetRunsQuery,
   useGetRunQuery,
+  useGetRunEntriesQuery,
   useCancelRunMutation,
   useRunNowMutation,
   useRefreshAfterRunMutation,

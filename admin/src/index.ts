@@ -1,6 +1,8 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { ActiveRuns } from './components/ActiveRuns';
 import { BulkActionsButton } from './components/BulkActionsButton';
+import { replaceableBuiltIn } from './components/ReplaceableBuiltIn';
+import { SelectAllMatchingButton } from './components/SelectAllMatchingButton';
 import { PERMISSIONS, RUNS_PATH, SETTINGS_PATH } from './constants';
 import { PLUGIN_ID } from './pluginId';
 import type { ContentManagerApis } from './types';
@@ -29,8 +31,13 @@ export default {
 
   bootstrap(app: StrapiApp) {
     const contentManager = app.getPlugin('content-manager');
-    // One fixed component: the Content Manager tracks bulk actions by identity.
-    (contentManager.apis as unknown as ContentManagerApis).addBulkAction((actions) => [...actions, BulkActionsButton]);
+    // Fixed components: the Content Manager tracks bulk actions by identity. Strapi's Publish,
+    // Unpublish and Delete step aside where a content type's settings let the plugin's stand in.
+    (contentManager.apis as unknown as ContentManagerApis).addBulkAction((actions) => [
+      ...actions.map(replaceableBuiltIn),
+      SelectAllMatchingButton,
+      BulkActionsButton,
+    ]);
     // Progress of background runs, above the list, outliving the modal and the selection.
     contentManager.injectComponent('listView', 'actions', { name: `${PLUGIN_ID}-active-runs`, Component: ActiveRuns });
   },

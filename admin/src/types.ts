@@ -30,6 +30,8 @@ export interface BulkActionDescription {
   icon?: React.ReactNode;
   variant?: 'default' | 'secondary' | 'tertiary' | 'danger' | 'danger-light' | 'success' | 'ghost';
   disabled?: boolean;
+  /** answering true keeps the Content Manager from opening `dialog` */
+  onClick?: (event: React.SyntheticEvent) => boolean | void | Promise<boolean | void>;
   dialog?: {
     type: 'modal';
     title: string;

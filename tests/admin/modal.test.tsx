@@ -17,6 +17,7 @@ const confirm = (overrides: Partial<Confirm> = {}): Confirm => ({
   typedCount: '',
   setTypedCount: jest.fn(),
   revertible: true,
+  sample: [],
   ...overrides,
 });
 
@@ -34,7 +35,7 @@ describe('the confirmation', () => {
   it('warns when the action cannot be undone, and asks for the count of a large destructive run', () => {
     const setTypedCount = jest.fn();
     renderInAdmin(
-      <ConfirmBox confirm={confirm({ count: 1500, destructive: true, revertible: false, needsTypedCount: true, setTypedCount, message: 'Delete 1500 entries?' })} />
+      <ConfirmBox listEntries confirm={confirm({ count: 1500, destructive: true, revertible: false, needsTypedCount: true, setTypedCount, message: 'Delete 1500 entries?' })} />
     );
     expect(screen.getByTestId('bulk-actions-undo-note').textContent).toBe('This cannot be undone.');
     const input = screen.getByLabelText(/Type 1,500 to confirm/);

@@ -87,12 +87,15 @@ export async function settle(page: Page) {
 }
 
 export async function selectRows(page: Page, titles: string[]) {
+  // on a busy machine the guided tour may open after the page settled
+  await dismissTours(page);
   for (const title of titles) await row(page, title).getByRole('checkbox').check();
   await settle(page);
 }
 
 /** Ticks the table's header checkbox: the whole page is selected. */
 export async function selectPage(page: Page) {
+  await dismissTours(page);
   await page.getByRole('checkbox', { name: 'Select all entries' }).check();
   await settle(page);
 }

@@ -26,6 +26,8 @@ export interface RunRow {
   failed: number;
   skipped_reasons: string | null;
   params: string | null;
+  /** JSON: the first failures, { documentId, reason } */
+  failures: string | null;
 }
 
 export class PlaygroundDatabase {
@@ -65,7 +67,7 @@ export class PlaygroundDatabase {
 
   runs(): RunRow[] {
     return this.all<RunRow>(
-      `SELECT id, action, content_type, user_name, status, total, succeeded, skipped, failed, skipped_reasons, params
+      `SELECT id, action, content_type, user_name, status, total, succeeded, skipped, failed, skipped_reasons, params, failures
          FROM bulk_actions_runs ORDER BY id`
     );
   }

@@ -109,9 +109,39 @@ const ensureEnabled = async (context: Context, uid: string, actions: string[]) =
 
 const dialog = (page: Page) => page.getByRole('dialog');
 
-const openBulkModal = async (page: Page) => {
-  await page.getByRole('button', { name: 'Actions', exact: true }).click({ timeout: 30_000 });
-  await dialog(page).getByRole('combobox', { name: 'Action' }).waitFor();
+/** What the audit log shows for each action the scenarios run (their labels, not their names). */
+const ACTION_LABELS: Record<string, string> = {
+  'update-field': 'Update a field',
+  'mark-reviewed': 'Mark as reviewed',
+  'export-csv': 'Export (CSV, JSON or XLSX)',
+  'run-now': 'Run now',
+  delete: 'Delete selected entries',
+  revert: 'Undo',
+};
+
+const moreActions = (page: Page) => page.getByRole('button', { name: 'More actions', exact: true });
+
+/** "More actions" in the bulk bar → the action in its menu → the modal opens with that action chosen. */
+const openBulkModal = async (page: Page, action: string) => {
+  await moreActions(page).click({ timeout: 30_000 });
+  await page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
+  await expectText(dialog(page).getByRole('combobox', { name: 'Action' }), action, 'the action chosen in the modal');
+};
+
+/** Arrows through the open menu to `label`, then Enter. */
+const chooseMenuItemWithKeyboard = async (page: Page, label: string) => {
+  const menu = page.getByRole('menu');
+  await menu.waitFor();
+  for (let i = 0; i < 20; i += 1) {
+    const focused = await page.evaluate(() => (document.activeElement?.getAttribute('role') === 'menuitem' ? document.activeElement.textContent?.trim() : null));
+    if (focused === label) {
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'detached' });
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`No menu item "${label}" reached with the arrows`);
 };
 
 const previewText = (page: Page) => page.getByTestId('bulk-actions-preview');
@@ -169,7 +199,7 @@ const enableActions: Scenario = {
  * -----------------------------------------------------------------------------------------------*/
 
 const updateField: Scenario = {
-  name: 'list view: 3 rows → Actions → "Update a field" stage = review → preview 3 → confirm → notification 3 → table shows review',
+  name: 'list view: 3 rows → More actions → "Update a field" stage = review → preview 3 → confirm → notification 3 → table shows review',
   async run(context) {
     await ensureEnabled(context, ARTICLE, ['update-field']);
     const page = await adminPage(context);
@@ -181,20 +211,29 @@ const updateField: Scenario = {
     await selectRows(page, titles);
     await expectText(page.locator('main'), '3 entries selected', 'the bulk bar');
 
-    // keyboard only from here: reach "Actions", open, pick, fill, confirm
-    const actionsButton = page.getByRole('button', { name: 'Actions', exact: true });
+    // keyboard only from here: reach "More actions", open its menu, pick, fill, confirm
+    const actionsButton = moreActions(page);
     await tabTo(page, actionsButton, { shift: true });
     await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu');
+    await expectText(menu.getByRole('menuitem'), 'Update a field', 'the bulk bar’s menu');
+    await screenshot(page, 'bulk-menu');
+    // Escape closes the menu and leaves the focus on the button
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "More actions"');
+    await page.keyboard.press('Enter');
+    await menu.waitFor();
+    await chooseMenuItemWithKeyboard(page, 'Update a field');
     const modal = dialog(page);
+    await expectText(modal.getByRole('combobox', { name: 'Action' }), 'Update a field', 'the action chosen in the modal');
     // Escape closes the modal and gives the focus back to the button that opened it
-    await modal.getByRole('combobox', { name: 'Action' }).waitFor();
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
-    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "Actions"');
+    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "More actions"');
     await page.keyboard.press('Enter');
-    await modal.getByRole('combobox', { name: 'Action' }).waitFor();
+    await chooseMenuItemWithKeyboard(page, 'Update a field');
     await expectText(modal, '3 entries selected', 'the selection counter');
-    await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
 
     // a value the server refuses: its message shows on the field it is about, nothing changes
     await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'Field' }), 'views');
@@ -202,7 +241,8 @@ const updateField: Scenario = {
     await tabTo(page, value);
     await page.keyboard.type('-5');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
-    await tabTo(page, modal.getByRole('button', { name: 'Run action' }));
+    await expectText(page.getByTestId('bulk-actions-confirm'), 'Set views to “-5” on 3 entries?', 'the confirm message names the change');
+    await tabTo(page, modal.getByRole('button', { name: 'Update 3 entries' }));
     await page.keyboard.press('Enter');
     await expectText(modal, 'must be at least 0', "the server's validation message");
     assertEqual(
@@ -215,10 +255,10 @@ const updateField: Scenario = {
     await chooseWithKeyboard(page, modal.getByRole('combobox', { name: 'New value' }), 'review');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
     for (const title of titles) await expectText(previewText(page), title, 'the preview sample');
-    await expectText(page.getByTestId('bulk-actions-confirm'), 'Change this field on 3 entries?', 'the confirm message');
+    await expectText(page.getByTestId('bulk-actions-confirm'), 'Set stage to “review” on 3 entries?', 'the confirm message names the change');
     await screenshot(page, 'modal', modal);
 
-    await tabTo(page, modal.getByRole('button', { name: 'Run action' }));
+    await tabTo(page, modal.getByRole('button', { name: 'Update 3 entries' }));
     await page.keyboard.press('Enter');
 
     await expectText(notification(page, 'Update a field'), 'stage set on 3 entries', 'the result notification');
@@ -230,7 +270,7 @@ const updateField: Scenario = {
         .then(() => true, () => false),
       'the focus is back on the list after the modal closed'
     );
-    assertEqual(await page.getByRole('button', { name: 'Actions', exact: true }).count(), 0, 'the selection is cleared (no bulk bar)');
+    assertEqual(await moreActions(page).count(), 0, 'the selection is cleared (no bulk bar)');
 
     const after = titles.map((title) => context.db.articleByTitle(title));
     assertEqual(after.map((article) => article.stage), ['review', 'review', 'review'], 'the stages in the database');
@@ -252,6 +292,7 @@ const selectAllMatching: Scenario = {
 
     await goto(page, listUrl(context, ARTICLE));
     // filter through the list's own Filters UI: stage is draft
+    await dismissTours(page);
     await page.getByRole('button', { name: 'Filters', exact: true }).click();
     await choose(page, page.getByRole('combobox', { name: 'Select field' }), 'stage');
     await page.getByRole('combobox', { name: 'stage' }).click();
@@ -262,17 +303,18 @@ const selectAllMatching: Scenario = {
 
     await selectPage(page);
     await expectText(page.locator('main'), '10 entries selected', 'the bulk bar');
-    await openBulkModal(page);
+    // in the bulk bar, where Strapi counts the selection
+    const selectAll = page.getByRole('button', { name: `Select all ${n} matching entries` });
+    await selectAll.click({ timeout: 30_000 });
+    const allSelected = page.getByRole('button', { name: `All ${n} matching entries selected · select only this page` });
+    await allSelected.waitFor();
+    await screenshot(page, 'bulk-bar-select-all');
+    await openBulkModal(page, 'Mark as reviewed');
     const modal = dialog(page);
-    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Mark as reviewed');
-    const selectAll = modal.getByRole('button', { name: `Select all ${n} matching entries` });
-    await selectAll.waitFor();
-    await screenshot(page, 'modal-select-all', modal);
-    await selectAll.click();
     await expectText(modal, `All ${n} entries matching the list’s filters are selected`, 'the selection counter');
     await expectText(previewText(page), `Will act on ${n} of ${n} entries`, 'the preview of the whole query');
     await expectText(page.getByTestId('bulk-actions-confirm'), `Mark ${n} articles as reviewed?`, 'the confirm message');
-    await modal.getByRole('button', { name: 'Run action' }).click();
+    await modal.getByRole('button', { name: `Mark as reviewed: ${n} entries` }).click();
 
     await expectText(notification(page, 'Mark as reviewed'), `${n} articles marked as reviewed`, 'the result notification');
     await expectText(page.locator('main'), /No content found|0 entries found/, 'the refreshed filtered list');
@@ -302,13 +344,12 @@ const exportCsv: Scenario = {
 
     await goto(page, listUrl(context, ARTICLE));
     await selectRows(page, titles);
-    await openBulkModal(page);
+    await openBulkModal(page, 'Export (CSV, JSON or XLSX)');
     const modal = dialog(page);
-    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Export (CSV, JSON or XLSX)');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      modal.getByRole('button', { name: 'Run action' }).click(),
+      modal.getByRole('button', { name: 'Export 3 entries' }).click(),
     ]);
 
     const fileName = download.suggestedFilename();
@@ -350,15 +391,15 @@ const authorSkipped: Scenario = {
     try {
       await goto(page, listUrl(context, ARTICLE));
       await selectRows(page, titles);
-      await openBulkModal(page);
+      await openBulkModal(page, 'Update a field');
       const modal = dialog(page);
-      await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
       await choose(page, modal.getByRole('combobox', { name: 'Field' }), 'stage');
       await choose(page, modal.getByRole('combobox', { name: 'New value' }), 'trash');
       await expectText(previewText(page), `Will act on ${own.length} of ${titles.length} entries`, 'the preview');
       await expectText(previewText(page), `Will skip ${others.length}: no permission`, 'the preview of skipped rows');
       await screenshot(page, 'modal-author-preview', modal);
-      await modal.getByRole('button', { name: 'Run action' }).click();
+      await expectText(page.getByTestId('bulk-actions-confirm'), `Set stage to “trash” on ${own.length} ${own.length === 1 ? 'entry' : 'entries'}?`, 'the confirm message');
+      await modal.getByRole('button', { name: `Update ${own.length} ${own.length === 1 ? 'entry' : 'entries'}` }).click();
 
       const toast = notification(page, 'Update a field');
       await expectText(toast, `stage set on ${own.length} ${own.length === 1 ? 'entry' : 'entries'}`, 'the result notification');
@@ -400,10 +441,9 @@ const auditLog: Scenario = {
     // a run with failures first: "Run now" fails on disabled extraction configs
     await goto(page, listUrl(context, EXTRACTION));
     await selectPage(page);
-    await openBulkModal(page);
-    await choose(page, dialog(page).getByRole('combobox', { name: 'Action' }), 'Run now');
+    await openBulkModal(page, 'Run now');
     await expectText(previewText(page), 'Will act on 10 of 10 entries', 'the preview');
-    await dialog(page).getByRole('button', { name: 'Run action' }).click();
+    await dialog(page).getByRole('button', { name: 'Run now: 10 entries' }).click();
     await expectText(notification(page, 'Run now'), '2 failed', 'the notification of a run with failures');
 
     // every run of this playground is in the log, whichever scenarios ran before
@@ -420,13 +460,27 @@ const auditLog: Scenario = {
     const statusLabels: Record<string, string> = { succeeded: 'Succeeded', partial: 'Partly done', failed: 'Failed' };
     for (const run of expected) {
       const line = page.locator(`tbody tr[data-run-id="${run.id}"]`);
-      await expectText(line, run.action, `run #${run.id}'s action`);
+      await expectText(line, ACTION_LABELS[run.action] ?? run.action, `run #${run.id}'s action (its label)`);
       await expectText(line, statusLabels[run.status] ?? run.status, `run #${run.id}'s status`);
       await expectText(line, `${run.succeeded} / ${run.skipped} / ${run.failed}`, `run #${run.id}'s counts`);
       await expectText(line, /\d+(\.\d)? (ms|s)/, `run #${run.id}'s duration`);
     }
     await screenshot(page, 'audit-log');
     await screenshot(page, 'audit-log-table', page.locator('main table'));
+    // the table fits its card without scrolling sideways, down to 1280 px
+    for (const width of [1440, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.locator('main table').evaluate((table) => {
+        const wider: string[] = [];
+        for (let node: HTMLElement | null = table as HTMLElement; node && node.tagName !== 'BODY'; node = node.parentElement) {
+          if (node.scrollWidth > node.clientWidth + 1) wider.push(`${node.tagName} ${node.scrollWidth} > ${node.clientWidth}`);
+        }
+        return wider;
+      });
+      assertEqual(overflow, [], `elements scrolling sideways at ${width} px`);
+    }
+    await screenshot(page, 'audit-log-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // filters: status "Partly done" keeps the partly done runs only (the one with failures among them)
     await choose(page, page.getByRole('combobox', { name: 'Status' }), 'Partly done');
@@ -436,8 +490,12 @@ const auditLog: Scenario = {
     for (const run of partial) await page.locator(`tbody tr[data-run-id="${run.id}"]`).waitFor();
 
     // the run with failures, opened from the list: download them, then retry them
-    await page.locator(`tbody tr[data-run-id="${failing.id}"]`).click();
+    // a click anywhere on the row (here its counts) opens the run
+    await page.locator(`tbody tr[data-run-id="${failing.id}"] [data-counts]`).click();
     await expectText(page.locator('main'), `Run #${failing.id}: Run now`, 'the run detail title');
+    // the action by its label only: the subtitle names the content type, the user and the date
+    await page.getByText(/^On Extraction config · by /).waitFor();
+    assertEqual(await page.getByText(/run-now/).count(), 0, 'texts naming the internal "run-now"');
     await expectText(page.locator('main'), 'Failures (2)', 'the failures section');
     await expectText(page.locator('main'), 'is disabled', 'a failure reason');
     await screenshot(page, 'run-detail');
@@ -458,6 +516,20 @@ const auditLog: Scenario = {
     assertEqual([retried.action, retried.total, retried.failed], ['run-now', 2, 2], 'the retry ran over the 2 failed entries');
     assertEqual(JSON.parse(retried.params ?? '{}'), JSON.parse(failing.params ?? '{}'), 'the retry kept the params');
     await expectText(page.locator('main'), `Run #${retried.id}: Run now`, 'the page of the new run');
+
+    // its failures by name, each a link to the entry's edit view
+    const failedIds = (JSON.parse(retried.failures ?? '[]') as Array<{ documentId: string }>).map((failure) => failure.documentId);
+    assertEqual(failedIds.length, 2, 'failures recorded on the retry');
+    const failedConfigs = failedIds.map((documentId) => context.db.get<{ name: string }>('SELECT name FROM extraction_configs WHERE document_id = ?', documentId)!);
+    for (const [index, config] of failedConfigs.entries()) {
+      const link = page.getByRole('link', { name: config.name, exact: true });
+      const href = await link.getAttribute('href', { timeout: 15_000 });
+      assert(href?.endsWith(`/content-manager/collection-types/${EXTRACTION}/${failedIds[index]}`), `the link of ${config.name} goes to its edit view (${href})`);
+    }
+    await screenshot(page, 'run-detail-failures');
+    await page.getByRole('link', { name: failedConfigs[0].name, exact: true }).click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/${failedIds[0]}`));
+    await page.getByRole('heading', { name: failedConfigs[0].name, level: 1 }).waitFor();
   },
 };
 
@@ -530,9 +602,8 @@ const editFields: Scenario = {
 
     await goto(page, listUrl(context, ARTICLE));
     await selectRows(page, titles);
-    await openBulkModal(page);
+    await openBulkModal(page, 'Update a field');
     const modal = dialog(page);
-    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
 
     const first = modal.getByTestId('change-0');
     await choose(page, first.getByRole('combobox', { name: 'Field' }), 'tags');
@@ -555,8 +626,13 @@ const editFields: Scenario = {
     await expectText(plan, 'Will change 3 entries', 'the plan');
     await expectText(plan, `views: ${before[0].views} → ${before[0].views + 2}`, 'before → after of the views');
     await expectText(plan, tag.name, 'the tag in the planned links');
+    await expectText(
+      page.getByTestId('bulk-actions-confirm'),
+      `Change 3 entries: add 1 item to tags, increase views by 2?`,
+      'the confirm message names both changes'
+    );
     await screenshot(page, 'modal-edit-fields', modal);
-    await modal.getByRole('button', { name: 'Run action' }).click();
+    await modal.getByRole('button', { name: 'Update 3 entries' }).click();
 
     await expectText(notification(page, 'Update a field'), 'tags, views changed on 3 entries', 'the result notification');
     const after = titles.map((title) => context.db.articleByTitle(title));
@@ -570,7 +646,120 @@ const editFields: Scenario = {
 };
 
 /* -------------------------------------------------------------------------------------------------
- * 9. A scheduled run: "Run later" in the modal, the run page's time and "Run now"
+ * 9. A destructive action: its own confirmation step
+ * -----------------------------------------------------------------------------------------------*/
+
+const deleteConfirmation: Scenario = {
+  name: 'list view: 2 rows → More actions → Delete (red) → Continue → a confirmation listing both → "Delete 2 entries" → gone from the database',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['delete', 'update-field']);
+    const page = await adminPage(context);
+    const titles = ['Article 150', 'Article 151'];
+    const documentIds = titles.map((title) => context.db.articleByTitle(title).document_id);
+
+    await goto(page, `${listUrl(context, ARTICLE)}&_q=${encodeURIComponent('Article 15')}`);
+    await selectRows(page, titles);
+    await moreActions(page).click({ timeout: 30_000 });
+    const item = page.getByRole('menu').getByRole('menuitem', { name: 'Delete selected entries', exact: true });
+    assert((await item.locator('svg').count()) > 0, 'the destructive action carries the warning icon');
+    // the design system's danger colour: not the colour of the other items
+    const colourOf = (name: string) =>
+      page.getByRole('menu').getByRole('menuitem', { name, exact: true }).evaluate((element) => getComputedStyle(element.querySelector('span') ?? element).color);
+    assert((await colourOf('Delete selected entries')) !== (await colourOf('Update a field')), 'the destructive item is in another colour');
+    await item.click();
+
+    const modal = dialog(page);
+    await expectText(previewText(page), 'Will act on 2 of 2 entries', 'the preview');
+    assertEqual(await page.getByTestId('bulk-actions-confirm').count(), 0, 'no confirmation on the form step of a destructive action');
+    await modal.getByRole('button', { name: 'Continue' }).click();
+
+    const confirm = page.getByTestId('bulk-actions-confirm');
+    await expectText(confirm, 'Delete 2 entries?', 'the confirm message');
+    assertEqual(
+      (await page.getByTestId('bulk-actions-confirm-entries').locator('li').allInnerTexts()).map((text) => text.trim()).sort(),
+      titles,
+      'the entries the confirmation lists'
+    );
+    await expectText(confirm, 'You can undo this run from the audit log.', 'the undo note');
+    await screenshot(page, 'modal-delete-confirm', modal);
+    // Back returns to the form, nothing deleted
+    await modal.getByRole('button', { name: 'Back' }).click();
+    await modal.getByRole('button', { name: 'Continue' }).click();
+    await modal.getByRole('button', { name: 'Delete 2 entries' }).click();
+
+    await expectText(notification(page, 'Delete selected entries'), /2/, 'the result notification');
+    await modal.waitFor({ state: 'detached' });
+    const left = context.db.all<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM articles WHERE locale = 'en' AND document_id IN (${documentIds.map(() => '?').join(',')})`,
+      ...documentIds
+    );
+    // the list's locale (English) is deleted; other locales of the same documents stay, as with Strapi's Delete
+    assertEqual(left[0].n, 0, 'English rows of the deleted articles left in the database');
+    const run = context.db.runs().at(-1)!;
+    assertEqual([run.action, run.total, run.succeeded], ['delete', 2, 2], 'the run row');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 10. One way to do one thing: the plugin's Publish and Delete stand in for Strapi's
+ * -----------------------------------------------------------------------------------------------*/
+
+const replaceBuiltIns: Scenario = {
+  name: 'Settings: replace Strapi’s bulk Publish / Delete for Article → the bulk bar shows only "More actions" with the plugin’s; turned off, Strapi’s are back',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['publish', 'delete', 'update-field']);
+    const page = await adminPage(context);
+    const titles = ['Article 160', 'Article 161'];
+    const bar = async () => {
+      await goto(page, `${listUrl(context, ARTICLE)}&_q=${encodeURIComponent('Article 16')}`);
+      await selectRows(page, titles);
+      await moreActions(page).waitFor({ timeout: 30_000 });
+    };
+    const strapiButtons = async () => ({
+      publish: await page.getByRole('button', { name: 'Publish', exact: true }).count(),
+      delete: await page.getByRole('button', { name: 'Delete', exact: true }).count(),
+    });
+
+    await bar();
+    assertEqual(await strapiButtons(), { publish: 1, delete: 1 }, 'Strapi’s own bulk buttons before the setting');
+
+    await goto(page, `${context.adminUrl}/settings`);
+    await page.getByRole('link', { name: 'Bulk actions', exact: true }).click();
+    await dismissTours(page);
+    const replace = page.getByRole('checkbox', {
+      name: 'Replace Strapi’s bulk Publish, Unpublish and Delete of Article with these actions where they are enabled',
+    });
+    await replace.check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(notification(page, 'Settings saved'), 'Settings saved', 'the save notification');
+    assertEqual((context.db.settings()?.contentTypes[ARTICLE] as { replaceBuiltIns?: boolean }).replaceBuiltIns, true, 'replaceBuiltIns in the saved settings');
+
+    await bar();
+    assertEqual(await strapiButtons(), { publish: 0, delete: 0 }, 'Strapi’s bulk Publish and Delete once replaced');
+    await screenshot(page, 'bulk-bar-replaced');
+    await moreActions(page).click();
+    const menu = page.getByRole('menu');
+    for (const label of ['Publish', 'Delete selected entries']) await menu.getByRole('menuitem', { name: label, exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // off again through the API (as config/plugins.ts or another administrator would): Strapi's are back
+    const api = await adminApi(context);
+    const { data: settings } = await api<SettingsResponse>('GET', '/bulk-actions/settings');
+    await api<SettingsResponse>('PUT', '/bulk-actions/settings', {
+      contentTypes: { [ARTICLE]: { actions: settings.contentTypes[ARTICLE].actions, replaceBuiltIns: false } },
+    });
+    await bar();
+    // the list of actions is cached for a minute: a reload of the page asks again
+    await page.reload();
+    await dismissTours(page);
+    await selectRows(page, titles);
+    await moreActions(page).waitFor({ timeout: 30_000 });
+    assertEqual(await strapiButtons(), { publish: 1, delete: 1 }, 'Strapi’s own bulk buttons after the setting is off');
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 11. A scheduled run: "Run later" in the modal, the run page's time and "Run now"
  * -----------------------------------------------------------------------------------------------*/
 
 const scheduledRun: Scenario = {
@@ -584,16 +773,15 @@ const scheduledRun: Scenario = {
     // in the modal: "Run later" asks for a time before the run can be confirmed
     await goto(page, listUrl(context, ARTICLE));
     await selectRows(page, [title]);
-    await openBulkModal(page);
+    await openBulkModal(page, 'Update a field');
     const modal = dialog(page);
-    await choose(page, modal.getByRole('combobox', { name: 'Action' }), 'Update a field');
     await choose(page, modal.getByRole('combobox', { name: 'Field' }), 'stage');
     await choose(page, modal.getByRole('combobox', { name: 'New value' }), before.stage === 'trash' ? 'review' : 'trash');
-    const runButton = modal.getByRole('button', { name: 'Run action' });
+    const runButton = modal.getByRole('button', { name: 'Update 1 entry' });
     await page.waitForFunction((button) => !(button as HTMLButtonElement).disabled, await runButton.elementHandle(), { timeout: 15_000 });
     await modal.getByRole('checkbox', { name: 'Run later' }).click();
     await expectText(modal, 'permissions are checked again when the run starts', 'the hint under "Run at"');
-    assert(await runButton.isDisabled(), '"Run action" waits for a time');
+    assert(await runButton.isDisabled(), 'the confirm button waits for a time');
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
 
@@ -616,4 +804,16 @@ const scheduledRun: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [enableActions, updateField, selectAllMatching, exportCsv, authorSkipped, auditLog, undoRun, editFields, scheduledRun];
+export const scenarios: Scenario[] = [
+  enableActions,
+  updateField,
+  selectAllMatching,
+  exportCsv,
+  authorSkipped,
+  auditLog,
+  undoRun,
+  editFields,
+  deleteConfirmation,
+  replaceBuiltIns,
+  scheduledRun,
+];

@@ -17,7 +17,7 @@ describe('admin API: settings, action lists, guards and input validation', () =>
     it('enables nothing by default', async () => {
       const res = await app.as('admin').get('/bulk-actions/settings');
       expect(res.status).toBe(200);
-      expect(res.body.data.contentTypes[ARTICLE]).toEqual({ actions: [] });
+      expect(res.body.data.contentTypes[ARTICLE]).toEqual({ actions: [], replaceBuiltIns: false });
       expect(names(await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`))).toEqual([]);
     });
 
@@ -31,11 +31,11 @@ describe('admin API: settings, action lists, guards and input validation', () =>
     it('saves per content type and answers the effective settings', async () => {
       const res = await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [ARTICLE]: { actions: ['update-field', 'export-csv'] } } });
       expect(res.status).toBe(200);
-      expect(res.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'] });
+      expect(res.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'], replaceBuiltIns: false });
       expect(names(await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`))).toEqual(['update-field', 'export-csv']);
       // other content types keep theirs
       const again = await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [CATEGORY]: { actions: ['*'] } } });
-      expect(again.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'] });
+      expect(again.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'], replaceBuiltIns: false });
       expect(names(await app.as('editor').get(`/bulk-actions/content-types/${CATEGORY}/actions`))).toEqual(['update-field', 'export-csv', 'delete']);
     });
 
@@ -47,7 +47,31 @@ describe('admin API: settings, action lists, guards and input validation', () =>
       app.strapi.config.set('plugin::bulk-actions.contentTypes', {});
     });
 
+    it('replaces Strapi’s bulk Publish / Unpublish / Delete where asked, with the plugin’s enabled and permitted ones', async () => {
+      const meta = async (role: 'admin' | 'editor' | 'author', uid = ARTICLE) => (await app.as(role).get(`/bulk-actions/content-types/${uid}/actions`)).body.meta;
+      await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [ARTICLE]: { actions: ['update-field', 'publish', 'delete'] } } });
+      expect(await meta('editor')).toEqual({ replacesBuiltIns: [] });
+
+      const res = await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [ARTICLE]: { actions: ['update-field', 'publish', 'delete'], replaceBuiltIns: true } } });
+      expect(res.status).toBe(200);
+      expect(res.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'publish', 'delete'], replaceBuiltIns: true });
+      // unpublish is not enabled: Strapi's Unpublish stays
+      expect(await meta('editor')).toEqual({ replacesBuiltIns: ['publish', 'delete'] });
+      // another content type keeps Strapi's buttons
+      expect(await meta('editor', CATEGORY)).toEqual({ replacesBuiltIns: [] });
+
+      // from config/plugins.ts, for a content type no administrator has saved yet
+      const TAG = 'api::tag.tag';
+      app.strapi.config.set('plugin::bulk-actions.contentTypes', { [TAG]: { actions: ['delete'], replaceBuiltIns: true } });
+      expect(await meta('admin', TAG)).toEqual({ replacesBuiltIns: ['delete'] });
+      expect((await app.as('admin').get('/bulk-actions/settings')).body.data.contentTypes[TAG]).toEqual({ actions: ['delete'], replaceBuiltIns: true });
+      app.strapi.config.set('plugin::bulk-actions.contentTypes', {});
+      await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [ARTICLE]: { actions: [] } } });
+      expect(await meta('editor')).toEqual({ replacesBuiltIns: [] });
+    });
+
     it.each([
+      [{ contentTypes: { [ARTICLE]: { actions: [], replaceBuiltIns: 'yes' } } }, 'body.contentTypes.api::article.article.replaceBuiltIns: Expected boolean, received string'],
       [{ contentTypes: { 'api::nope.nope': { actions: [] } } }, 'contentTypes.api::nope.nope: not a collection type bulk actions can act on'],
       [{ contentTypes: { [ARTICLE]: { actions: ['fly'] } } }, `contentTypes.${ARTICLE}.actions: "fly" is not an action available to ${ARTICLE}`],
       [{ contentTypes: { [ARTICLE]: { actions: 'delete' } } }, 'body.contentTypes.api::article.article.actions: Expected array, received string'],

@@ -124,10 +124,12 @@ describe('hostile inputs are refused and change nothing', () => {
     { name: 'an action not enabled', as: 'editor', method: 'post', url: actionUrl(ARTICLE, 'publish', 'run'), body: { selection: { documentIds: ['a'] } }, status: 403, message: `The action "publish" is not enabled for ${ARTICLE}` },
     // settings: own keys only
     { name: '__proto__ as a settings content type', as: 'admin', method: 'put', url: '/bulk-actions/settings', body: '{"contentTypes":{"__proto__":{"actions":["delete"]}}}', status: 400, message: 'Object contains forbidden prototype property' },
+    { name: 'replaceBuiltIns not a boolean', as: 'admin', method: 'put', url: '/bulk-actions/settings', body: { contentTypes: { [ARTICLE]: { actions: [], replaceBuiltIns: 1 } } }, status: 400, message: `body.contentTypes.${ARTICLE}.replaceBuiltIns: Expected boolean, received number` },
     { name: 'constructor as a settings content type', as: 'admin', method: 'put', url: '/bulk-actions/settings', body: { contentTypes: { constructor: { actions: [] } } }, status: 400, message: 'contentTypes.constructor: not a collection type bulk actions can act on' },
     // run ids of other users
     { name: 'another user\'s run', as: 'author', method: 'get', url: () => `/bulk-actions/runs/${editorRunId}`, status: 404, message: /^No run \d+$/ },
     { name: 'another user\'s failures', as: 'author', method: 'get', url: () => `/bulk-actions/runs/${editorRunId}/failures`, status: 404, message: /^No run \d+$/ },
+    { name: 'another user\'s skipped and failed entries', as: 'author', method: 'get', url: () => `/bulk-actions/runs/${editorRunId}/entries`, status: 404, message: /^No run \d+$/ },
     { name: 'another user\'s download', as: 'author', method: 'get', url: () => `/bulk-actions/runs/${editorRunId}/download`, status: 404, message: /^No run \d+$/ },
     { name: 'cancel another user\'s run', as: 'author', method: 'post', url: () => `/bulk-actions/runs/${editorRunId}/cancel`, status: 404, message: /^No run \d+$/ },
     { name: 'retry another user\'s run', as: 'author', method: 'post', url: () => `/bulk-actions/runs/${editorRunId}/retry`, status: 404, message: /^No run \d+$/ },

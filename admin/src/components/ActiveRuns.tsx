@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { createPortal } from 'react-dom';
 import { Box, Flex } from '@strapi/design-system';
 import { useRefreshAfterRunMutation } from '../api';
 import { useDownloadRunFile } from '../hooks/useRunFile';
@@ -41,19 +42,52 @@ const ActiveRun = ({ tracked }: { tracked: TrackedRun }) => {
 };
 
 /**
- * Rendered in the list view's header (injection zone `listView.actions`), so the progress of a
- * background run stays visible after its modal closes and its selection is cleared.
+ * The line under the list's toolbar where the progress goes. The Content Manager offers the toolbar
+ * (injection zone `listView.actions`, beside the locale picker and the view settings) but no slot of
+ * its own above the table: a container is added after the toolbar, inside the page's main element,
+ * and removed with this component.
+ */
+const useLineAboveList = (marker: React.RefObject<HTMLElement>, wanted: boolean) => {
+  const [line, setLine] = React.useState<HTMLElement | null>(null);
+  React.useLayoutEffect(() => {
+    if (!wanted || !marker.current) return undefined;
+    let toolbar: HTMLElement | null = marker.current;
+    while (toolbar?.parentElement && toolbar.parentElement.tagName !== 'MAIN') toolbar = toolbar.parentElement;
+    if (!toolbar?.parentElement) return undefined;
+    const container = document.createElement('div');
+    container.dataset.bulkActionsProgress = '';
+    toolbar.after(container);
+    setLine(container);
+    return () => {
+      container.remove();
+      setLine(null);
+    };
+  }, [marker, wanted]);
+  return line;
+};
+
+/**
+ * Rendered in the list view's toolbar, shown on a line of its own above the list, so the progress of
+ * a background run stays visible after its modal closes and its selection is cleared.
  */
 export const ActiveRuns = () => {
   const runs = useActiveRuns();
+  const marker = React.useRef<HTMLSpanElement>(null);
+  const line = useLineAboveList(marker, runs.length > 0);
   if (runs.length === 0) return null;
-  return (
-    <Box paddingLeft={2} paddingRight={2}>
-      <Flex direction="column" alignItems="stretch" gap={1}>
+  const progress = (
+    <Box paddingLeft={{ initial: 4, medium: 6, large: 10 }} paddingRight={{ initial: 4, medium: 6, large: 10 }} paddingBottom={4}>
+      <Flex direction="column" alignItems="stretch" gap={1} data-testid="bulk-actions-active-runs">
         {runs.map((tracked) => (
           <ActiveRun key={tracked.id} tracked={tracked} />
         ))}
       </Flex>
     </Box>
+  );
+  return (
+    <>
+      <span ref={marker} hidden />
+      {line ? createPortal(progress, line) : null}
+    </>
   );
 };

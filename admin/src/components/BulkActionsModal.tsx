@@ -12,6 +12,10 @@ import { PreviewPanel } from './PreviewPanel';
 interface BulkActionsModalProps {
   model: string;
   onClose: () => void;
+  /** the action chosen in the bulk bar's menu */
+  initialAction?: string;
+  /** where the focus goes back when the modal closes */
+  opener?: HTMLElement | null;
 }
 
 /**
@@ -19,9 +23,9 @@ interface BulkActionsModalProps {
  * action's form, read the preview, confirm. Everything it offers comes from the server; the state
  * and requests live in useBulkActionFlow, this only lays them out.
  */
-export const BulkActionsModal = ({ model, onClose }: BulkActionsModalProps) => {
+export const BulkActionsModal = ({ model, onClose, initialAction, opener }: BulkActionsModalProps) => {
   const { t } = useT();
-  const flow = useBulkActionFlow(model, onClose);
+  const flow = useBulkActionFlow(model, onClose, { initialAction, opener });
   const { action } = flow;
 
   if (flow.backgroundRun) {
@@ -45,7 +49,34 @@ export const BulkActionsModal = ({ model, onClose }: BulkActionsModalProps) => {
     );
   }
 
-  const showConfirm = Boolean(action && flow.preview.data && flow.confirm.count > 0 && !flow.preview.error);
+  const ready = Boolean(action && flow.preview.data && flow.confirm.count > 0 && !flow.preview.error);
+
+  if (flow.step === 'confirm' && ready) {
+    return (
+      <>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={4}>
+            <ConfirmBox confirm={flow.confirm} listEntries />
+            {flow.formError ? (
+              <Alert closeLabel={t('close', 'Close')} variant="danger" title={flow.formError.title} onClose={flow.dismissFormError}>
+                {flow.formError.message}
+              </Alert>
+            ) : null}
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <Button variant="tertiary" onClick={flow.back}>
+            {t('modal.back', 'Back')}
+          </Button>
+          <Button variant="danger" onClick={flow.run} disabled={!flow.canRun} loading={flow.isRunning}>
+            {flow.runLabel}
+          </Button>
+        </Modal.Footer>
+      </>
+    );
+  }
+
+  const showConfirm = ready && !flow.confirm.destructive;
   return (
     <>
       <Modal.Body>
@@ -72,8 +103,9 @@ export const BulkActionsModal = ({ model, onClose }: BulkActionsModalProps) => {
         <Button variant="tertiary" onClick={onClose}>
           {t('modal.cancel', 'Cancel')}
         </Button>
-        <Button variant={flow.confirm.destructive ? 'danger' : 'default'} onClick={flow.run} disabled={!flow.canRun} loading={flow.isRunning}>
-          {t('modal.run', 'Run action')}
+        {/* a destructive action goes on to its confirmation step; the others run from here */}
+        <Button variant={flow.confirm.destructive ? 'danger-light' : 'default'} onClick={flow.run} disabled={!flow.canRun} loading={flow.isRunning}>
+          {flow.confirm.destructive ? t('modal.continue', 'Continue') : ready ? flow.runLabel : t('modal.run', 'Run action')}
         </Button>
       </Modal.Footer>
     </>

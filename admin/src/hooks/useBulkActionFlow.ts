@@ -1,18 +1,15 @@
 import * as React from 'react';
-import { useNotification, useQueryParams, useTable } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import type { ActionSummary, Selection } from '../../../server/src/contracts';
-import {
-  useGetBulkActionsInfoQuery,
-  useGetBulkActionsQuery,
-  usePreviewBulkActionQuery,
-  useRefreshAfterRunMutation,
-} from '../api';
+import { useGetBulkActionsQuery, usePreviewBulkActionQuery, useRefreshAfterRunMutation } from '../api';
 import { TYPE_TO_CONFIRM_THRESHOLD } from '../constants';
 import { activeRuns } from '../store/activeRuns';
-import { isActive, type ListViewDocument, type RunView } from '../types';
+import { isActive, type RunView } from '../types';
+import { isDestructive } from '../utils/actions';
+import { confirmButtonLabel, describeChanges } from '../utils/confirm';
 import { parseError } from '../utils/errors';
-import { localeOf, selectionQueryOf, type ListQuery } from '../utils/selection';
 import { initialValues, paramsOf, type FormValues } from '../components/ActionForm';
+import { useListSelection } from './useListSelection';
 import { useRunAction } from './useRunAction';
 import { useRunNotification } from './useRunNotification';
 import { useT } from './useT';
@@ -27,8 +24,6 @@ const newKey = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-
-export const isDestructive = (action: ActionSummary) => action.destructive || action.confirm.destructive;
 
 /**
  * After a run the modal and the bulk bar are gone (the selection is cleared) and the list refetches:
@@ -49,6 +44,8 @@ const focusTable = () => {
   }
 };
 
+const NO_ACTIONS: ActionSummary[] = [];
+
 export interface FormError {
   title: string;
   message: string;
@@ -59,30 +56,25 @@ export interface FormError {
  * the selection (ticked rows, or every entry matching the list's filters), the form values, the
  * preview, the confirmation and the run. The modal's components only render what this returns.
  */
-export const useBulkActionFlow = (model: string, onClose: () => void) => {
+export const useBulkActionFlow = (
+  model: string,
+  onClose: () => void,
+  { initialAction, opener: givenOpener }: { initialAction?: string; opener?: HTMLElement | null } = {}
+) => {
   const { t, formatNumber, formatDate } = useT();
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const runAction = useRunAction();
   const [refreshAfterRun] = useRefreshAfterRunMutation();
 
-  const { data: actions = [] } = useGetBulkActionsQuery(model);
-  const rows = useTable('BulkActionsModal', (state) => state.rows) as ListViewDocument[];
-  const selectedRows = useTable('BulkActionsModal', (state) => state.selectedRows) as ListViewDocument[];
-  const selectRow = useTable('BulkActionsModal', (state) => state.selectRow);
-  const [{ query }] = useQueryParams<ListQuery>();
+  const actions = useGetBulkActionsQuery(model).data?.actions ?? NO_ACTIONS;
+  const list = useListSelection(model, 'BulkActionsModal');
+  const { selection, locale, documentIds, selectRow, allMatching, setAllMatching } = list;
 
-  // the list keeps i18n's locale in its URL even for content types that are not localized
-  const info = useGetBulkActionsInfoQuery();
-  const localized = info.data?.contentTypes.find((contentType) => contentType.uid === model)?.localized ?? false;
-  const locale = localized ? localeOf(query) : undefined;
-  const documentIds = React.useMemo(() => selectedRows.map((row) => row.documentId), [selectedRows]);
-  const selectionQuery = React.useMemo(() => selectionQueryOf(query), [query]);
-  const pageFullySelected = rows.length > 0 && selectedRows.length === rows.length;
-
-  const [actionName, setActionName] = React.useState<string | null>(actions.length === 1 ? actions[0].name : null);
+  const [actionName, setActionName] = React.useState<string | null>(
+    initialAction ?? (actions.length === 1 ? actions[0].name : null)
+  );
   const action = actions.find((candidate) => candidate.name === actionName);
-  const [allMatching, setAllMatching] = React.useState(false);
   const [values, setValues] = React.useState<FormValues>(() => (action ? initialValues(action.form) : {}));
   const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
   const [formError, setFormError] = React.useState<FormError | null>(null);
@@ -91,11 +83,13 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
   const [backgroundRun, setBackgroundRun] = React.useState<RunView | null>(null);
   const [later, setLater] = React.useState(false);
   const [runAt, setRunAt] = React.useState<string | null>(null);
+  // a destructive run is confirmed on a step of its own, listing the first entries it will take
+  const [step, setStep] = React.useState<'form' | 'confirm'>('form');
   const idempotencyKey = React.useRef(newKey());
 
   // Focus goes back where it came from when the modal closes (the Content Manager's modal has no
-  // trigger to return it to): the "Actions" button, or the table once the selection is cleared.
-  const [opener] = React.useState(() => document.activeElement as HTMLElement | null);
+  // trigger to return it to): the "More actions" button, or the table once the selection is cleared.
+  const [opener] = React.useState(() => givenOpener ?? (document.activeElement as HTMLElement | null));
   const finished = React.useRef(false);
   React.useEffect(
     () => () => {
@@ -107,19 +101,11 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     [opener]
   );
 
-  const selection: Selection = allMatching ? { query: selectionQuery } : { documentIds };
   const body = (selected: Selection) => ({ selection: selected, ...(locale ? { locale } : {}) });
-
-  // How many entries match the list's filters (for "Select all N matching"): a preview over the query selection.
-  const countAction = action ?? actions[0];
-  const matching = usePreviewBulkActionQuery(
-    { uid: model, name: countAction?.name ?? '', body: body({ query: selectionQuery }) },
-    { skip: !countAction || !pageFullySelected || info.isLoading, refetchOnMountOrArgChange: true }
-  );
 
   const preview = usePreviewBulkActionQuery(
     { uid: model, name: action?.name ?? '', body: body(selection) },
-    { skip: !action || (!allMatching && documentIds.length === 0) || info.isLoading, refetchOnMountOrArgChange: true }
+    { skip: !action || (!allMatching && documentIds.length === 0) || list.infoLoading, refetchOnMountOrArgChange: true }
   );
   // Actions that preview their plan: what the run would write with the form's values, once the
   // required fields are filled and the form has rested (the server validates; errors show softly)
@@ -129,7 +115,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
   const settledPlanKey = useDebouncedValue(planKey, PLAN_DELAY_MS);
   const plan = usePreviewBulkActionQuery(
     { uid: model, name: action?.name ?? '', body: { ...body(selection), params: settledPlanKey ? JSON.parse(settledPlanKey) : {} } },
-    { skip: !settledPlanKey || settledPlanKey !== planKey || (!allMatching && documentIds.length === 0) || info.isLoading, refetchOnMountOrArgChange: true }
+    { skip: !settledPlanKey || settledPlanKey !== planKey || (!allMatching && documentIds.length === 0) || list.infoLoading, refetchOnMountOrArgChange: true }
   );
   const planPending = Boolean(planKey) && (settledPlanKey !== planKey || plan.isFetching);
   const planError = plan.error && !planPending ? parseError(plan.error, t('preview.error', 'The preview failed')).message : undefined;
@@ -149,6 +135,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     setFieldErrors({});
     setFormError(null);
     setTypedCount('');
+    setStep('form');
   };
 
   const changeValue = (name: string, value: unknown) => {
@@ -173,16 +160,20 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
   const needsTypedCount = destructive && count > TYPE_TO_CONFIRM_THRESHOLD;
   const typedOk = !needsTypedCount || typedCount.replace(/[\s,.'\u00a0\u202f]/g, '') === String(count);
   const scheduleOk = !later || Boolean(runAt);
-  const canRun = Boolean(action && preview.data && !preview.isFetching && !planPending && count > 0 && typedOk && scheduleOk && !isRunning && !previewError);
+  const ready = Boolean(action && preview.data && !preview.isFetching && !planPending && count > 0 && scheduleOk && !isRunning && !previewError);
+  // the form step of a destructive action only leads to its confirmation step
+  const canRun = ready && (destructive && step === 'form' ? true : typedOk);
 
   const confirmMessage = action
-    ? action.confirm.message
-      ? action.confirm.message.replace(/\{count\}/g, formatNumber(count))
-      : t('confirm.default', 'Run “{label}” on {count, plural, one {# entry} other {# entries}}?', {
-          label: action.label,
-          count,
-        })
+    ? (describeChanges(action.form, values, count, t) ??
+      (action.confirm.message
+        ? action.confirm.message.replace(/\{count\}/g, formatNumber(count))
+        : t('confirm.default', 'Run “{label}” on {count, plural, one {# entry} other {# entries}}?', {
+            label: action.label,
+            count,
+          })))
     : null;
+  const runLabel = action ? confirmButtonLabel(action, count, t) : t('modal.run', 'Run action');
 
   /** The modal's work is over: close it, clear the selection, give the focus to the table. */
   const closeAfterRun = React.useCallback(() => {
@@ -210,6 +201,8 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
       return;
     }
     setFieldErrors(parsed.fieldErrors);
+    // the form shows the fields' errors
+    if (Object.keys(parsed.fieldErrors).length) setStep('form');
     const otherErrors = parsed.otherErrors.length ? parsed.otherErrors.join('\n') : null;
     if (Object.keys(parsed.fieldErrors).length === 0 || otherErrors) {
       setFormError({ title: t('result.error', 'The action could not run.'), message: otherErrors ?? parsed.message });
@@ -218,6 +211,10 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
 
   const run = async () => {
     if (!action || !canRun) return;
+    if (destructive && step === 'form') {
+      setStep('confirm');
+      return;
+    }
     setIsRunning(true);
     setFieldErrors({});
     setFormError(null);
@@ -260,14 +257,31 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
       allMatching,
       setAllMatching,
       selectedCount: documentIds.length,
-      matchingTotal: matching.data?.total,
-      pageFullySelected,
+      matchingTotal: list.matchingTotal,
+      pageFullySelected: list.pageFullySelected,
     },
     form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
     plan: planKey ? { data: planData, isLoading: planPending, error: planError } : undefined,
     // what the action cannot take back, it says before the run (the audit log offers undo for the rest)
-    confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount, revertible: Boolean(action?.revertible) },
+    confirm: {
+      count,
+      destructive,
+      message: confirmMessage,
+      needsTypedCount,
+      typedCount,
+      setTypedCount,
+      revertible: Boolean(action?.revertible),
+      // the first entries the run takes (the preview's sample), for the destructive confirmation step
+      sample: preview.data?.sample ?? [],
+    },
+    /** 'confirm': the destructive action's own confirmation step */
+    step,
+    back: () => {
+      setStep('form');
+      setTypedCount('');
+    },
+    runLabel,
     schedule: { later, setLater, runAt, setRunAt },
     formError,
     dismissFormError: () => setFormError(null),

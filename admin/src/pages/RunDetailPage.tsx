@@ -19,7 +19,9 @@ import { BackButton, Layouts, Page, useFetchClient, useNotification } from '@str
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useGetBulkActionsInfoQuery, useRefreshAfterRunMutation } from '../api';
 import { RUNS_PATH } from '../constants';
+import { RunEntries } from '../components/RunEntries';
 import { RunProgressBar } from '../components/RunProgress';
+import { Section } from '../components/RunSection';
 import { RunStatusBadge } from '../components/RunStatusBadge';
 import { useActionLabel } from '../hooks/useActionLabel';
 import { useRetryRun, useRevertRun, type RunOutcome } from '../hooks/useRunAction';
@@ -33,8 +35,6 @@ import { isActive, type RunView } from '../types';
 import { downloadBlob, fileNameOf } from '../utils/download';
 import { parseError } from '../utils/errors';
 
-/** Failures shown on the page; the CSV holds them all. */
-const SHOWN_FAILURES = 100;
 
 const Detail = ({ label, children }: { label: string; children: React.ReactNode }) => (
   <Flex direction="column" alignItems="flex-start" gap={1}>
@@ -47,16 +47,6 @@ const Detail = ({ label, children }: { label: string; children: React.ReactNode 
   </Flex>
 );
 
-const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="section">
-    <Flex direction="column" alignItems="stretch" gap={4}>
-      <Typography variant="delta" tag="h2">
-        {title}
-      </Typography>
-      {children}
-    </Flex>
-  </Box>
-);
 
 /** A param as text: lists item by item, objects (such as an edit's changes) as `key: value` pairs. */
 /** A question before a follow-up run (retry, undo): Cancel, or the confirm button with the action's name. */
@@ -233,8 +223,8 @@ export const RunDetailPage = () => {
       <Layouts.Header
         navigationAction={<BackButton fallback={`/settings/${RUNS_PATH}`} />}
         title={t('run.title', 'Run #{id}: {action}', { id: run.id, action: actionLabel })}
-        subtitle={t('run.subtitle', '{action} on {contentType} · by {user} · {date}', {
-          action: run.action,
+        // the title names the action by its label; the internal name stays out of the editor's way
+        subtitle={t('run.subtitle', 'On {contentType} · by {user} · {date}', {
           contentType: contentTypeName,
           user: run.userName ?? '–',
           date: formatDate(run.startedAt, { dateStyle: 'medium', timeStyle: 'medium' }),
@@ -356,40 +346,7 @@ export const RunDetailPage = () => {
             )}
           </Section>
 
-          <Section title={t('run.failures', 'Failures ({count})', { count: formatNumber(run.failed) })}>
-            {run.failures.length === 0 ? (
-              <Typography variant="omega" textColor="neutral600">
-                {t('run.failures.none', 'No entry failed.')}
-              </Typography>
-            ) : (
-              <>
-                <Table colCount={2} rowCount={Math.min(run.failures.length, SHOWN_FAILURES) + 1}>
-                  <Thead>
-                    <Tr>
-                      <Th><Typography variant="sigma">{t('run.failures.document', 'Document id')}</Typography></Th>
-                      <Th><Typography variant="sigma">{t('run.failures.reason', 'Reason')}</Typography></Th>
-                    </Tr>
-                  </Thead>
-                  <Tbody>
-                    {run.failures.slice(0, SHOWN_FAILURES).map((failure, index) => (
-                      <Tr key={`${failure.documentId}-${index}`}>
-                        <Td><Typography tag="code" textColor="neutral800">{failure.documentId}</Typography></Td>
-                        <Td><Typography textColor="danger600">{failure.reason}</Typography></Td>
-                      </Tr>
-                    ))}
-                  </Tbody>
-                </Table>
-                {run.failures.length > SHOWN_FAILURES || run.failed > run.failures.length ? (
-                  <Typography variant="pi" textColor="neutral600">
-                    {t('run.failures.more', 'Showing {shown} of {count}: download the CSV for the list.', {
-                      shown: formatNumber(Math.min(run.failures.length, SHOWN_FAILURES)),
-                      count: formatNumber(run.failed),
-                    })}
-                  </Typography>
-                ) : null}
-              </>
-            )}
-          </Section>
+          <RunEntries run={run} />
         </Flex>
       </Layouts.Content>
 

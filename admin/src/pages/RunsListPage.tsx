@@ -2,7 +2,7 @@ import * as React from 'react';
 import {
   Box,
   Flex,
-  IconButton,
+  Link,
   SingleSelect,
   SingleSelectOption,
   Table,
@@ -12,14 +12,12 @@ import {
   Thead,
   Tr,
   Typography,
-  VisuallyHidden,
   EmptyStateLayout,
   Loader,
 } from '@strapi/design-system';
-import { Eye } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, Pagination, useAdminUsers, useQueryParams } from '@strapi/strapi/admin';
-import { useNavigate } from 'react-router-dom';
+import { NavLink, useNavigate } from 'react-router-dom';
 import { RUN_STATUSES } from '../../../server/src/contracts';
 import { useGetBulkActionsInfoQuery, useGetRunsQuery, type RunsQuery } from '../api';
 import { RunStatusBadge } from '../components/RunStatusBadge';
@@ -41,7 +39,7 @@ interface FilterSelectProps {
 const FilterSelect = ({ label, placeholder, value, options, onChange }: FilterSelectProps) => {
   const { t } = useT();
   return (
-    <Box minWidth="18rem">
+    <Box minWidth="14rem">
       <SingleSelect
         aria-label={label}
         placeholder={placeholder}
@@ -61,16 +59,16 @@ const FilterSelect = ({ label, placeholder, value, options, onChange }: FilterSe
   );
 };
 
-/** The action's label, its name under it, and the content type. */
+/** The action's label and, under it, the content type. */
 const ActionCell = ({ run, contentTypeName }: { run: RunView; contentTypeName: string }) => {
   const label = useActionLabel(run.contentType, run.action);
   return (
-    <Flex direction="column" alignItems="flex-start" gap={1}>
+    // long labels wrap rather than widen the table
+    <Flex direction="column" alignItems="flex-start" gap={1} style={{ whiteSpace: 'normal' }}>
       <Typography textColor="neutral800" fontWeight="semiBold">
         {label}
       </Typography>
       <Typography variant="pi" textColor="neutral600">
-        {label !== run.action ? `${run.action} · ` : ''}
         {contentTypeName}
       </Typography>
     </Flex>
@@ -178,7 +176,8 @@ export const RunsListPage = () => {
           />
         ) : (
           <>
-            <Table colCount={9} rowCount={runs.length + 1} aria-busy={isFetching}>
+            {/* six columns, the second line of a cell holds its details: fits 1280 px without scrolling sideways */}
+            <Table colCount={6} rowCount={runs.length + 1} aria-busy={isFetching}>
               <Thead>
                 <Tr>
                   <Th><Typography variant="sigma">{t('runs.column.id', 'Run')}</Typography></Th>
@@ -186,49 +185,53 @@ export const RunsListPage = () => {
                   <Th><Typography variant="sigma">{t('runs.column.action', 'Action')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('runs.column.user', 'User')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('runs.column.started', 'Started')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('runs.column.duration', 'Duration')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('runs.column.total', 'Entries')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('runs.column.counts', 'Done / skipped / failed')}</Typography></Th>
-                  <Th><VisuallyHidden>{t('runs.column.actions', 'Actions')}</VisuallyHidden></Th>
+                  <Th>
+                    {/* two short lines rather than one long header: the table fits 1280 px */}
+                    <Flex direction="column" alignItems="flex-start" style={{ whiteSpace: 'normal' }}>
+                      <Typography variant="sigma">{t('runs.column.entries', 'Entries')}</Typography>
+                      <Typography variant="pi" textColor="neutral600">{t('runs.column.counts', 'done / skipped / failed')}</Typography>
+                    </Flex>
+                  </Th>
                 </Tr>
               </Thead>
               <Tbody>
                 {runs.map((run) => (
+                  // the whole row opens the run; its number is the link for the keyboard
                   <Tr key={run.id} onClick={() => navigate(String(run.id))} style={{ cursor: 'pointer' }} data-run-id={run.id}>
-                    <Td><Typography textColor="neutral800">#{run.id}</Typography></Td>
+                    <Td>
+                      <Link tag={NavLink} to={String(run.id)} onClick={(event: React.MouseEvent) => event.stopPropagation()}>
+                        {t('runs.view', 'Run #{id}', { id: run.id })}
+                      </Link>
+                    </Td>
                     <Td><RunStatusBadge status={run.status} /></Td>
                     <Td>
                       <Box paddingTop={2} paddingBottom={2}>
                         <ActionCell run={run} contentTypeName={contentTypeNames.get(run.contentType) ?? run.contentType} />
                       </Box>
                     </Td>
-                    <Td><Typography textColor="neutral800">{run.userName ?? '–'}</Typography></Td>
-                    <Td>
-                      <Typography textColor="neutral800">
-                        {formatDate(run.startedAt, { dateStyle: 'medium', timeStyle: 'short' })}
-                      </Typography>
+                    <Td style={{ whiteSpace: 'normal' }}><Typography textColor="neutral800">{run.userName ?? '–'}</Typography></Td>
+                    <Td style={{ whiteSpace: 'normal' }}>
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
+                        <Typography textColor="neutral800">
+                          {formatDate(run.startedAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                        </Typography>
+                        <Typography variant="pi" textColor="neutral600">
+                          {format.duration(run.durationMs)}
+                        </Typography>
+                      </Flex>
                     </Td>
-                    <Td><Typography textColor="neutral800">{format.duration(run.durationMs)}</Typography></Td>
-                    <Td><Typography textColor="neutral800">{formatNumber(run.total)}</Typography></Td>
                     <Td>
-                      <Typography textColor="neutral800" data-counts>
-                        <Typography textColor="success600">{formatNumber(run.succeeded)}</Typography>
-                        {' / '}
-                        <Typography textColor={run.skipped ? 'warning600' : 'neutral800'}>{formatNumber(run.skipped)}</Typography>
-                        {' / '}
-                        <Typography textColor={run.failed ? 'danger600' : 'neutral800'}>{formatNumber(run.failed)}</Typography>
-                      </Typography>
-                    </Td>
-                    <Td onClick={(event) => event.stopPropagation()}>
-                      <Flex justifyContent="end">
-                        <IconButton
-                          variant="ghost"
-                          withTooltip={false}
-                          label={t('runs.view', 'Details of run #{id}', { id: run.id })}
-                          onClick={() => navigate(String(run.id))}
-                        >
-                          <Eye />
-                        </IconButton>
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
+                        <Typography textColor="neutral800" fontWeight="semiBold">
+                          {formatNumber(run.total)}
+                        </Typography>
+                        <Typography variant="pi" textColor="neutral800" data-counts>
+                          <Typography variant="pi" textColor="success600">{formatNumber(run.succeeded)}</Typography>
+                          {' / '}
+                          <Typography variant="pi" textColor={run.skipped ? 'warning600' : 'neutral800'}>{formatNumber(run.skipped)}</Typography>
+                          {' / '}
+                          <Typography variant="pi" textColor={run.failed ? 'danger600' : 'neutral800'}>{formatNumber(run.failed)}</Typography>
+                        </Typography>
                       </Flex>
                     </Td>
                   </Tr>

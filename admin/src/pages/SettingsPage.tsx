@@ -20,7 +20,7 @@ import {
 import { Check } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
-import type { Settings } from '../../../server/src/contracts';
+import { REPLACEABLE_BUILT_INS, type ContentTypeSettings, type Settings } from '../../../server/src/contracts';
 import {
   useGetAvailableActionsQuery,
   useGetBulkActionsInfoQuery,
@@ -39,15 +39,18 @@ const sameActions = (a: string[] = [], b: string[] = []) =>
 interface ContentTypeCardProps {
   uid: string;
   displayName: string;
-  enabled: string[];
+  entry: ContentTypeSettings;
   canUpdate: boolean;
-  onChange: (actions: string[]) => void;
+  onChange: (entry: ContentTypeSettings) => void;
 }
 
-/** One collection type: every action available to it, each with its toggle. */
-const ContentTypeCard = ({ uid, displayName, enabled, canUpdate, onChange }: ContentTypeCardProps) => {
+/** One collection type: every action available to it, each with its toggle; Strapi's own buttons replaced or not. */
+const ContentTypeCard = ({ uid, displayName, entry, canUpdate, onChange: onEntryChange }: ContentTypeCardProps) => {
   const { t } = useT();
   const { data: available, isLoading, error } = useGetAvailableActionsQuery(uid);
+  const enabled = entry.actions;
+  const onChange = (actions: string[]) => onEntryChange({ ...entry, actions });
+  const replaceable = (available ?? []).some((action) => (REPLACEABLE_BUILT_INS as readonly string[]).includes(action.name));
   const all = enabled.includes('*');
   const headingId = `bulk-actions-settings-${uid}`;
 
@@ -154,6 +157,17 @@ const ContentTypeCard = ({ uid, displayName, enabled, canUpdate, onChange }: Con
             </Tbody>
           </Table>
         )}
+        {replaceable ? (
+          <Checkbox
+            checked={Boolean(entry.replaceBuiltIns)}
+            disabled={!canUpdate}
+            onCheckedChange={(checked) => onEntryChange({ ...entry, replaceBuiltIns: checked === true })}
+          >
+            {t('settings.replace-built-ins', 'Replace Strapi’s bulk Publish, Unpublish and Delete of {contentType} with these actions where they are enabled', {
+              contentType: displayName,
+            })}
+          </Checkbox>
+        ) : null}
       </Flex>
     </Box>
   );
@@ -177,7 +191,11 @@ const SettingsPage = () => {
 
   const saved = settings.data?.contentTypes ?? {};
   const changed = draft
-    ? Object.fromEntries(Object.entries(draft).filter(([uid, entry]) => !sameActions(entry.actions, saved[uid]?.actions)))
+    ? Object.fromEntries(
+        Object.entries(draft).filter(
+          ([uid, entry]) => !sameActions(entry.actions, saved[uid]?.actions) || Boolean(entry.replaceBuiltIns) !== Boolean(saved[uid]?.replaceBuiltIns)
+        )
+      )
     : {};
   const hasChanges = Object.keys(changed).length > 0;
 
@@ -234,9 +252,9 @@ const SettingsPage = () => {
                 key={uid}
                 uid={uid}
                 displayName={names.get(uid) ?? uid}
-                enabled={(draft ?? saved)[uid]?.actions ?? []}
+                entry={(draft ?? saved)[uid] ?? { actions: [] }}
                 canUpdate={Boolean(canUpdate)}
-                onChange={(actions) => setDraft((previous) => ({ ...(previous ?? saved), [uid]: { actions } }))}
+                onChange={(entry) => setDraft((previous) => ({ ...(previous ?? saved), [uid]: entry }))}
               />
             ))}
           </Flex>

@@ -6,8 +6,13 @@ const positive = (fallback: number) => z.number().int().positive().default(fallb
 /** The plugin's configuration (`config/plugins.ts` → `'bulk-actions': { config: { ... } }`). */
 export const pluginConfigSchema = z
   .object({
-    /** Content types pre-enabled by the app: `{ 'api::article.article': { actions: ['*'] } }`. */
-    contentTypes: z.record(z.string(), z.object({ actions: z.array(z.string()) }).strict()).default({}),
+    /**
+     * Content types pre-enabled by the app: `{ 'api::article.article': { actions: ['*'], replaceBuiltIns: true } }`
+     * (`replaceBuiltIns`: the plugin's publish, unpublish and delete stand in for Strapi's bulk buttons).
+     */
+    contentTypes: z
+      .record(z.string(), z.object({ actions: z.array(z.string()), replaceBuiltIns: z.boolean().optional() }).strict())
+      .default({}),
     /**
      * Bounds of a selection's filters (see utils/filters.ts): a filter past one is refused with a 400
      * naming the limit before any query runs. The defaults cover what the Content Manager's list sends.

@@ -120,6 +120,8 @@ export interface ActionSummary {
 }
 export interface ListActionsResponse {
   data: ActionSummary[];
+  /** Strapi's bulk buttons (publish, unpublish, delete) the list view hides: the plugin's listed action stands in */
+  meta: { replacesBuiltIns: string[] };
 }
 
 /** documentIds as Strapi generates them; anything else is refused before it reaches a query. */

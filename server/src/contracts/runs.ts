@@ -59,6 +59,21 @@ export interface RunResponse {
   data: { run: Run };
 }
 
+/** GET /runs/:id/entries: the entries a run skipped or failed, with their main field, in selection order. */
+export interface RunEntry {
+  documentId: string;
+  outcome: 'failed' | 'skipped';
+  /** the skip reason (a code such as `forbidden`) or the failure's message */
+  reason: string;
+  /** the entry's main field; null when the reader may not read it or the entry is gone */
+  label: string | null;
+}
+export interface RunEntriesResponse {
+  data: { entries: RunEntry[]; failed: number; skipped: number; truncated: boolean };
+}
+/** How many entries GET /runs/:id/entries lists at most (the failures CSV holds every failure). */
+export const RUN_ENTRIES_LIMIT = 100;
+
 /** GET /runs: a page of the audit log, optionally narrowed. */
 export interface ListRunsQuery {
   page: number;

@@ -21,7 +21,9 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async list(ctx: Context) {
-      const body: ListActionsResponse = { data: await runner().listActions(ctx.params.uid, ctx.state.userAbility) };
+      const data = await runner().listActions(ctx.params.uid, ctx.state.userAbility);
+      const replacesBuiltIns = await getService(strapi, 'settings').replacedBuiltIns(ctx.params.uid, data.map((action) => action.name));
+      const body: ListActionsResponse = { data, meta: { replacesBuiltIns } };
       ctx.body = body;
     },
 

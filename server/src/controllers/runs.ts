@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import type { ListRunsResponse, Run, RunResponse } from '../contracts';
+import type { ListRunsResponse, Run, RunEntriesResponse, RunResponse } from '../contracts';
 import { listRunsQuerySchema, emptyBodySchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
 import { delivery, sendStarted } from '../utils/respond';
@@ -27,6 +27,13 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async findOne(ctx: Context) {
       const body: RunResponse = { data: { run: await readableRun(ctx) } };
+      ctx.body = body;
+    },
+
+    /** The entries the run skipped or failed, with their main field (what the run page lists). */
+    async entries(ctx: Context) {
+      const run = await readableRun(ctx);
+      const body: RunEntriesResponse = { data: await access().entries(reader(ctx), run) };
       ctx.body = body;
     },
 

@@ -35,6 +35,7 @@ export default {
       // a run's owner may read it without runs.read: the controller checks owner-or-runs.read
       { method: 'GET', path: '/runs/:id', handler: 'runs.findOne', config: authenticated },
       { method: 'GET', path: '/runs/:id/failures', handler: 'runs.failures', config: authenticated },
+      { method: 'GET', path: '/runs/:id/entries', handler: 'runs.entries', config: authenticated },
       { method: 'GET', path: '/runs/:id/download', handler: 'runs.download', config: authenticated },
       { method: 'POST', path: '/runs/:id/cancel', handler: 'runs.cancel', config: authenticated },
       { method: 'POST', path: '/runs/:id/run-now', handler: 'runs.runNow', config: authenticated },

@@ -121,7 +121,10 @@ export const emptyBodySchema = z.object({}).strict();
 
 export const settingsSchema = z
   .object({
-    contentTypes: z.record(z.string().min(1), z.object({ actions: z.array(z.string().min(1)).max(200) }).strict()),
+    contentTypes: z.record(
+      z.string().min(1),
+      z.object({ actions: z.array(z.string().min(1)).max(200), replaceBuiltIns: z.boolean().optional() }).strict()
+    ),
   })
   .strict();
 same<z.infer<typeof settingsSchema>, Settings>(true);

@@ -1,7 +1,7 @@
 import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { WarningCircle } from '@strapi/icons';
 import type { ActionSummary } from '../../../../server/src/contracts';
-import { isDestructive } from '../../hooks/useBulkActionFlow';
+import { isDestructive } from '../../utils/actions';
 import { useT } from '../../hooks/useT';
 
 interface ActionPickerProps {

@@ -4,10 +4,14 @@ import { WarningCircle } from '@strapi/icons';
 import type { BulkActionFlow } from '../../hooks/useBulkActionFlow';
 import { useT } from '../../hooks/useT';
 
-/** What the run will do, in words; a destructive run over many entries asks for the count to be typed. */
-export const ConfirmBox = ({ confirm }: { confirm: BulkActionFlow['confirm'] }) => {
+/**
+ * What the run will do, in words. A destructive run's own step also lists the first entries it takes
+ * (as Django's delete confirmation does) and, over many entries, asks for the count to be typed.
+ */
+export const ConfirmBox = ({ confirm, listEntries = false }: { confirm: BulkActionFlow['confirm']; listEntries?: boolean }) => {
   const { t, formatNumber } = useT();
-  const { destructive, message, needsTypedCount, typedCount, setTypedCount, count, revertible } = confirm;
+  const { destructive, message, needsTypedCount, typedCount, setTypedCount, count, revertible, sample } = confirm;
+  const listed = listEntries ? sample.slice(0, count) : [];
   return (
     <Box
       padding={4}
@@ -23,12 +27,28 @@ export const ConfirmBox = ({ confirm }: { confirm: BulkActionFlow['confirm'] }) 
             {message}
           </Typography>
         </Flex>
+        {listed.length ? (
+          <Box tag="ul" paddingLeft={5} data-testid="bulk-actions-confirm-entries" style={{ listStyle: 'disc' }}>
+            {listed.map((entry) => (
+              <li key={entry.documentId}>
+                <Typography variant="omega">{entry.label}</Typography>
+              </li>
+            ))}
+            {count > listed.length ? (
+              <li>
+                <Typography variant="omega" textColor="neutral600">
+                  {t('confirm.more', 'and {count, plural, one {# more entry} other {# more entries}}', { count: count - listed.length })}
+                </Typography>
+              </li>
+            ) : null}
+          </Box>
+        ) : null}
         <Typography variant="pi" textColor={destructive ? 'danger700' : 'primary700'} data-testid="bulk-actions-undo-note">
           {revertible
             ? t('confirm.revertible', 'You can undo this run from the audit log.')
             : t('confirm.not-revertible', 'This cannot be undone.')}
         </Typography>
-        {needsTypedCount ? (
+        {needsTypedCount && listEntries ? (
           <Field.Root name="typed-count" required>
             <Field.Label>{t('confirm.type-count', 'Type {count} to confirm', { count: formatNumber(count) })}</Field.Label>
             <TextInput

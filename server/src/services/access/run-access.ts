@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Run } from '../../contracts';
+import { RUN_ENTRIES_LIMIT, type Run, type RunEntriesResponse } from '../../contracts';
 import { RUN_UID } from '../../content-types';
 import type { UserAbility } from './permissions';
 import { PLUGIN_PERMISSIONS } from '../../constants';
@@ -39,6 +39,25 @@ const createRunAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     mayRead(reader: RunReader, run: Pick<Run, 'userId' | 'contentType' | 'action'>): boolean {
       return run.userId === reader.user.id || mayReadOthers(reader.ability, run.contentType, run.action);
+    },
+
+    /**
+     * The entries a visible run skipped or failed (the first RUN_ENTRIES_LIMIT), each with its main
+     * field when this reader may read the entry now: one query for every label, within the reader's
+     * read conditions, so a skip for lack of permission names nothing the reader could not open.
+     */
+    async entries(reader: RunReader, run: Run): Promise<RunEntriesResponse['data']> {
+      const { entries, truncated } = await getService(strapi, 'chunks').notDone(run.id, RUN_ENTRIES_LIMIT);
+      const scope = findModel(strapi, run.contentType) ? getService(strapi, 'permissions').readWhere(reader.ability, run.contentType) : null;
+      const labels = scope
+        ? await getService(strapi, 'selection').labels(run.contentType, entries.map((entry) => entry.documentId), scope, run.locale)
+        : new Map<string, string>();
+      return {
+        entries: entries.map((entry) => ({ ...entry, label: labels.get(entry.documentId) ?? null })),
+        failed: run.failed,
+        skipped: run.skipped,
+        truncated,
+      };
     },
 
     /** The run, when this reader may see it; otherwise a 404 that says no more than "no such run". */

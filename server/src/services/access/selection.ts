@@ -269,6 +269,25 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /**
+     * The main field of these entries, in one query, within `scope` (what the reader may read):
+     * entries outside it, or gone, have no label.
+     */
+    async labels(uid: string, ids: string[], scope: Where, locale?: string | null): Promise<Map<string, string>> {
+      const labels = new Map<string, string>();
+      const mainField = await this.mainField(uid);
+      if (!ids.length || !mainField) return labels;
+      const localized = Boolean((getModel(strapi, uid) as any).pluginOptions?.i18n?.localized);
+      const rows = await strapi.db.query(uid as any).findMany({
+        select: ['documentId', mainField],
+        where: and(scope, { documentId: { $in: ids } }, localized && locale ? { locale } : {}),
+      });
+      for (const row of rows as any[]) {
+        if (row[mainField] != null && row[mainField] !== '' && !labels.has(row.documentId)) labels.set(row.documentId, String(row[mainField]));
+      }
+      return labels;
+    },
+
     async mainField(uid: string): Promise<string | null> {
       const { attributes } = getModel(strapi, uid);
       try {

@@ -86,6 +86,24 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
+    /** The first `limit` entries a run skipped or failed, in selection order, with the reason. */
+    async notDone(runId: number, limit: number) {
+      const entries: Array<{ documentId: string; outcome: 'failed' | 'skipped'; reason: string }> = [];
+      let truncated = false;
+      for (const row of await queue.notDoneOutcomes(runId)) {
+        for (const [documentId, outcome] of Object.entries(row)) {
+          const entry =
+            'failed' in outcome ? { documentId, outcome: 'failed' as const, reason: outcome.failed }
+            : 'skipped' in outcome ? { documentId, outcome: 'skipped' as const, reason: outcome.skipped }
+            : null;
+          if (!entry) continue;
+          if (entries.length === limit) truncated = true;
+          else entries.push(entry);
+        }
+      }
+      return { entries, truncated };
+    },
+
     /**
      * Records entry outcomes of a chunk still in progress (documents mode, one entry at a time), inside
      * the entry's transaction when `trx` is given. Throws ChunkLost when the chunk is no longer ours.

@@ -340,6 +340,16 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
       return rows.map((row: any) => parse(row[c('outcomes')]) ?? {});
     },
 
+    /** Outcomes of the chunks with skipped or failed entries, in selection order (read only). */
+    async notDoneOutcomes(runId: number): Promise<Outcomes[]> {
+      const rows = await knex()(chunks())
+        .where({ [c('runId')]: runId })
+        .where((where: any) => where.where(c('failed'), '>', 0).orWhere(c('skipped'), '>', 0))
+        .orderBy(c('position'))
+        .select(c('outcomes'));
+      return rows.map((row: any) => parse(row[c('outcomes')]) ?? {});
+    },
+
     // ---------------------------------------------------------------- a run's file, in parts
 
     /**

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PLUGIN_ID, type Settings } from '../../contracts';
+import { PLUGIN_ID, REPLACEABLE_BUILT_INS, type Settings } from '../../contracts';
 import { getService } from '../../utils/services';
 
 /**
@@ -25,9 +25,21 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const fromConfig = configured();
       const result: Settings['contentTypes'] = {};
       for (const { uid } of contentTypes().list()) {
-        result[uid] = { actions: entryOf(fromStore, uid)?.actions ?? entryOf(fromConfig, uid)?.actions ?? [] };
+        const entry = entryOf(fromStore, uid) ?? entryOf(fromConfig, uid);
+        result[uid] = { actions: entry?.actions ?? [], replaceBuiltIns: entry?.replaceBuiltIns ?? false };
       }
       return { contentTypes: result };
+    },
+
+    /**
+     * Which of Strapi's bulk buttons the list view hides for this content type: those whose plugin
+     * action of the same name is among `listed` (enabled, and permitted to the user), when the content
+     * type's settings say so.
+     */
+    async replacedBuiltIns(uid: string, listed: string[]): Promise<string[]> {
+      const entry = entryOf(await saved(), uid) ?? entryOf(configured(), uid);
+      if (!entry?.replaceBuiltIns) return [];
+      return REPLACEABLE_BUILT_INS.filter((name) => listed.includes(name));
     },
 
     /** Names of the actions enabled for a content type (`'*'` expanded). */
@@ -63,7 +75,7 @@ const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       // a null-prototype map: no key of a request can reach Object's members
       const next: Settings['contentTypes'] = Object.assign(Object.create(null), current);
       for (const [uid, entry] of Object.entries(update.contentTypes)) {
-        next[uid] = { actions: [...new Set(entry.actions)] };
+        next[uid] = { actions: [...new Set(entry.actions)], ...(entry.replaceBuiltIns ? { replaceBuiltIns: true } : {}) };
       }
       await store().set({ value: { contentTypes: next } });
       return this.get();
