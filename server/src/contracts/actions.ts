@@ -17,6 +17,10 @@ export const FORM_FIELD_TYPES = [
   'attribute-value',
   /** a list of changes `{ field, op, value? }` to the content type's fields (the edit-fields action) */
   'changes',
+  /** an upload of the user's (its id, from POST /uploads) */
+  'upload',
+  /** the columns of an upload mapped to fields: `{ column: field | null }` (null: ignored) */
+  'mapping',
 ] as const;
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
 
@@ -140,7 +144,18 @@ export type RunRequest = {
 };
 
 /** Why an entry was not acted on. Handlers may add their own reasons with `run.skip()`. */
-export const SKIP_REASONS = { notFound: 'not-found', forbidden: 'forbidden', invalidValue: 'invalid-value', changedSince: 'changed-since' } as const;
+export const SKIP_REASONS = {
+  notFound: 'not-found',
+  forbidden: 'forbidden',
+  invalidValue: 'invalid-value',
+  changedSince: 'changed-since',
+  /** update-from-file: the entry holds the file's values already */
+  unchanged: 'unchanged',
+  /** update-from-file: no row of the file names the entry */
+  notInFile: 'not-in-file',
+  /** update-from-file: several rows of the file name the entry */
+  duplicateKey: 'duplicate-key',
+} as const;
 
 export interface PreviewResult {
   total: number;

@@ -14,6 +14,7 @@ import runs from './runs/runs';
 import selection from './access/selection';
 import settings from './settings/settings';
 import signals from './runs/signals';
+import uploads from './uploads/uploads';
 
 export default {
   actions,
@@ -32,4 +33,5 @@ export default {
   selection,
   settings,
   signals,
+  uploads,
 };

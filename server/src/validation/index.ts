@@ -114,6 +114,9 @@ same<z.infer<typeof listRunsQuerySchema>, ListRunsQuery>(true);
 
 export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive();
 
+/** DELETE /uploads/:id */
+export const uploadIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive().max(2_147_483_647);
+
 /** POST /runs/:id/revert takes no options: the run says what to undo. */
 export const revertRequestSchema = z.object({}).strict();
 

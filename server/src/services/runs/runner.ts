@@ -339,7 +339,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const previous = await earlierRun(uid, name, user.id, request.idempotencyKey);
       if (previous) return { kind: 'finished', run: previous };
       const locale = await resolveLocale(uid, request.locale);
-      const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params ?? {});
+      const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params ?? {}, caller.user);
       const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
