@@ -36,7 +36,7 @@ describe('admin API: settings, action lists, guards and input validation', () =>
       // other content types keep theirs
       const again = await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [CATEGORY]: { actions: ['*'] } } });
       expect(again.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'] });
-      expect(names(await app.as('editor').get(`/bulk-actions/content-types/${CATEGORY}/actions`))).toEqual(['update-field', 'export-csv', 'delete']);
+      expect(names(await app.as('editor').get(`/bulk-actions/content-types/${CATEGORY}/actions`))).toEqual(['update-field', 'export-csv', 'update-from-file', 'delete']);
     });
 
     it('lets the app pre-enable in config until an administrator saves', async () => {
