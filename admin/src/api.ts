@@ -96,6 +96,16 @@ const bulkActionsApi = adminApi
         ],
       }),
 
+      /** A scheduled run starts at the next worker tick. */
+      runNow: build.mutation<RunView, number>({
+        query: (id) => ({ url: `/bulk-actions/runs/${id}/run-now`, method: 'POST', data: {} }),
+        transformResponse: (response: RunResponse) => response.data.run as RunView,
+        invalidatesTags: (_result, _error, id) => [
+          { type: 'BulkActionsRun', id: String(id) },
+          { type: 'BulkActionsRun', id: 'LIST' },
+        ],
+      }),
+
       /**
        * No request: invalidates the Content Manager's list query of a content type (and the audit
        * log) so the table shows what a run changed. Dispatching through a mutation keeps the plugin
@@ -122,5 +132,6 @@ export const {
   useGetRunsQuery,
   useGetRunQuery,
   useCancelRunMutation,
+  useRunNowMutation,
   useRefreshAfterRunMutation,
 } = bulkActionsApi;

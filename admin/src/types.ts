@@ -6,7 +6,7 @@ export type { AvailableAction } from '../../server/src/contracts';
 /** A run as the admin shows it. */
 export type RunView = Run;
 
-export const ACTIVE_STATUSES = ['queued', 'running'] as const;
+export const ACTIVE_STATUSES = ['scheduled', 'queued', 'running'] as const;
 export const isActive = (run: Pick<Run, 'status'>) => (ACTIVE_STATUSES as readonly string[]).includes(run.status);
 
 /* -------------------------------------------------------------------------------------------------

@@ -26,3 +26,7 @@ export const PLUGIN_PERMISSIONS = {
 
 /** How a run's file is made from its parts (see services/runs/files.ts). */
 export const FILE_ASSEMBLIES = ['text', 'json-array', 'xlsx'] as const;
+
+/** The preview's plan: entries per read chunk (reads only, larger than a run's), and how many planned changes it lists. */
+export const PREVIEW_CHUNK = 1000;
+export const PLANNED_LISTED = 100;

@@ -3,7 +3,7 @@
  * Import these types from 'strapi-plugin-bulk-actions/strapi-server'.
  */
 import type { Core, Schema, UID } from '@strapi/strapi';
-import type { ActionMode, ConfirmOptions, FormFieldDefinition, Run, RunFailure, Selection } from './contracts';
+import type { ActionMode, ConfirmOptions, FormFieldDefinition, PlannedField, Run, RunFailure, Selection } from './contracts';
 
 export type BuiltInPermission = 'read' | 'create' | 'update' | 'delete' | 'publish';
 
@@ -82,6 +82,30 @@ export interface ChunkUndo {
   drafts(documentIds: string[]): Promise<() => Promise<void>>;
 }
 
+/**
+ * Given to an action's `preview` hook: the run it would be, reading only. What it reports becomes the
+ * preview's plan; nothing it does is committed (each chunk's transaction is rolled back).
+ */
+export interface PreviewContext<Params extends Record<string, unknown> = Record<string, any>> {
+  uid: UID.ContentType;
+  locale: string | null;
+  user: RunUser;
+  params: Params;
+  /** entries the run may act on */
+  count: number;
+  /** the selection's documentIds chunk by chunk (larger chunks than a run's: reads are cheap) */
+  eachChunk(fn: (documentIds: string[], tools: { trx: Core.Strapi['db']['connection'] }) => Promise<void> | void): Promise<void>;
+  /** an entry the run would leave alone, and why (e.g. `unchanged`) */
+  skip(documentId: string, reason: string): void;
+  /** what the run would write to an entry; the preview keeps the first ones as its sample */
+  change(documentId: string, fields: PlannedField[]): void;
+  /** whether `change()` still keeps what it is given (the sample is full): skip computing before/after when not */
+  wantsChanges(): boolean;
+  /** a count of the action's own, shown with the plan (e.g. rows of a file that match no entry) */
+  tally(code: string, n?: number): void;
+  strapi: Core.Strapi;
+}
+
 /** A file the action produces (exports): streamed to the editor, or kept for download when queued. */
 export interface ActionOutput {
   contentType: string;
@@ -128,6 +152,12 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
    * Changes made another way (eachChunk, raw SQL) are not recorded: leave this off for them.
    */
   revertible?: boolean;
+  /**
+   * What a run with these params would do, entry by entry, without changing anything: the preview
+   * shows how many entries would change, which are left alone and why, and before → after for the
+   * first ones. The run should skip the same entries for the same reasons.
+   */
+  preview?: (run: PreviewContext<Params>) => Promise<void> | void;
   /** optional narrowing, e.g. draft & publish content types only */
   supports?: (model: Schema.ContentType) => boolean;
   /** optional cross-field validation after the form's own; throw a ValidationError (from @strapi/utils) to refuse */

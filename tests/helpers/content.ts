@@ -74,7 +74,7 @@ export async function insertArticles(app: TestApp, count: number, { stage = 'rev
 export async function followRun(
   request: () => { get: (url: string) => any },
   runId: number,
-  done: (run: any) => boolean = (run) => !['queued', 'running'].includes(run.status),
+  done: (run: any) => boolean = (run) => !['scheduled', 'queued', 'running'].includes(run.status),
   { timeoutMs = 120_000, intervalMs = 100 } = {}
 ) {
   const seen: any[] = [];

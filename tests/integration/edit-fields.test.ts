@@ -245,7 +245,9 @@ describe('edit fields', () => {
       expect(await cmRelation(article, 'category')).toEqual([categories[0]]);
       // one article in two categories is refused before any change
       const two = await run([{ field: 'articles', op: 'add', value: [article] }], [categories[1], categories[2]], url);
-      expect(two.body.data.run.status).toBe('failed');
+      expect(two.status).toBe(400);
+      expect(two.body.error.message).toContain('params.changes[0].value');
+      expect(two.body.error.message).toContain('to one entry only');
       expect(await cmRelation(article, 'category')).toEqual([categories[0]]);
       await run([{ field: 'articles', op: 'remove', value: [article] }], [categories[0]], url);
       expect(await cmRelation(article, 'category')).toEqual([]);

@@ -15,6 +15,8 @@ describe('update-field (query mode)', () => {
 
   it('sets a localized field on the draft rows of the locale only, stamping updatedAt/updatedBy', async () => {
     const ids = (await draftIdsCreatedBy(app, app.seeded.users.editor.id)).slice(0, 3);
+    // none of them holds the value yet (an entry that does is left untouched, as `unchanged`)
+    await app.knex()('articles').whereIn('document_id', ids).update({ stage: 'draft' });
     const before = await snapshotArticles(app);
     const res = await app.as('editor').post(RUN).send({ selection: { documentIds: ids }, params: { field: 'stage', value: 'review' } });
 
@@ -46,6 +48,7 @@ describe('update-field (query mode)', () => {
   it('acts on the locale given', async () => {
     const fr = (await articleRows(app, { locale: 'fr' })).slice(0, 2);
     const ids = fr.map((r) => r.document_id);
+    await app.knex()('articles').whereIn('document_id', ids).where({ locale: 'fr' }).update({ stage: 'draft' });
     const res = await app.as('editor').post(RUN).send({ selection: { documentIds: ids }, locale: 'fr', params: { field: 'stage', value: 'trash' } });
     expect(res.body.data.run).toMatchObject({ succeeded: 2, locale: 'fr' });
     const rows = (await articleRows(app)).filter((r) => ids.includes(r.document_id));

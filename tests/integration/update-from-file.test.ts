@@ -111,10 +111,14 @@ describe('update from a file', () => {
     const summary = await uploaded(file, `articles.${format}`);
     expect(summary.rows).toBe(ids.length);
 
+    // the dry run (the preview with the params) plans nothing
+    const dry = await app.as('editor').post(actionUrl(ARTICLE, 'update-from-file', 'preview')).send({ selection: { documentIds: ids }, locale, params: { upload: summary.id } });
+    expect(dry.status).toBe(200);
+    expect(dry.body.data.plan).toMatchObject({ willChange: 0, skipped: { unchanged: ids.length }, changes: [] });
+
     const res = await apply(ids, { upload: summary.id }, locale);
     expect(res.status).toBe(200);
-    // skipped entries make a run partial, as for any action
-    expect(res.body.data.run).toMatchObject({ status: 'partial', succeeded: 0, skipped: ids.length, skippedReasons: { unchanged: ids.length } });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 0, skipped: ids.length, skippedReasons: { unchanged: ids.length } });
     expect(res.body.data.run.message).toContain(`SHA-256 ${summary.sha256}`);
     expect(await fingerprint()).toBe(before);
   });
@@ -142,6 +146,22 @@ describe('update from a file', () => {
     const summary = await uploaded(lines.join('\r\n') + '\r\n', 'edited.csv');
     const original = await app.knex()('articles').where({ document_id: ids[0], locale: 'en' }).whereNull('published_at').first();
     const untouched = await app.knex()('articles').whereIn('document_id', ids.slice(1)).orderBy('id').select('*');
+
+    // the dry run: every outcome, before → after, and nothing changes
+    const before = await fingerprint();
+    const dry = await app.as('editor').post(actionUrl(ARTICLE, 'update-from-file', 'preview')).send({ selection: { documentIds: ids }, locale: 'en', params: { upload: summary.id } });
+    expect(dry.status).toBe(200);
+    expect(dry.body.data.plan).toMatchObject({
+      willChange: 2,
+      skipped: { unchanged: 1, 'invalid-value': 2, 'duplicate-key': 1, 'not-in-file': 2 },
+      counts: { 'rows-not-in-selection': 1, 'duplicate-keys': 1 },
+    });
+    const planned = dry.body.data.plan.changes.find((change: any) => change.documentId === ids[0]);
+    expect(planned.fields).toEqual([
+      { field: 'title', before: original.title, after: 'Changed from the file' },
+      { field: 'views', before: original.views, after: 41 },
+    ]);
+    expect(await fingerprint()).toBe(before);
 
     // ids[6], ids[7] are selected but not in the file
     const res = await apply(ids, { upload: summary.id });

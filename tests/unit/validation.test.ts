@@ -23,7 +23,9 @@ describe('request schemas', () => {
     [{ selection: { documentIds: [1] } }, 'body.selection.documentIds.0: must be a string'],
     [{ selection: { query: { status: 'modified' } } }, /^body.selection.query.status: Invalid enum value/],
     [{ selection: { documentIds: ['a'] }, locale: '' }, 'body.locale: String must contain at least 1 character(s)'],
-    [{ selection: { documentIds: ['a'] }, params: {} }, "body: Unrecognized key(s) in object: 'params'"],
+    [{ selection: { documentIds: ['a'] }, params: {} }, 'ok'],
+    [{ selection: { documentIds: ['a'] }, params: [] }, /^body.params: Expected object, received array/],
+    [{ selection: { documentIds: ['a'] }, idempotencyKey: 'k' }, "body: Unrecognized key(s) in object: 'idempotencyKey'"],
   ])('preview %j', (input, expected) => {
     const message = refusal(previewRequestSchema(3), input);
     if (typeof expected === 'string') expect(message).toBe(expected);

@@ -5,6 +5,7 @@ import { ActionForm } from './ActionForm';
 import { ActionPicker } from './modal/ActionPicker';
 import { BackgroundRun } from './modal/BackgroundRun';
 import { ConfirmBox } from './modal/ConfirmBox';
+import { RunLater } from './modal/RunLater';
 import { SelectionCounter } from './modal/SelectionCounter';
 import { PreviewPanel } from './PreviewPanel';
 
@@ -57,13 +58,14 @@ export const BulkActionsModal = ({ model, onClose }: BulkActionsModalProps) => {
               <ActionForm form={action.form} values={flow.form.values} errors={flow.form.fieldErrors} onChange={flow.form.changeValue} context={flow.form.context} />
             </>
           ) : null}
-          {action ? <PreviewPanel preview={flow.preview.data} isLoading={flow.preview.isLoading} error={flow.preview.error} /> : null}
+          {action ? <PreviewPanel preview={flow.preview.data} isLoading={flow.preview.isLoading} error={flow.preview.error} plan={flow.plan} /> : null}
           {flow.formError ? (
             <Alert closeLabel={t('close', 'Close')} variant="danger" title={flow.formError.title} onClose={flow.dismissFormError}>
               {flow.formError.message}
             </Alert>
           ) : null}
           {showConfirm ? <ConfirmBox confirm={flow.confirm} /> : null}
+          {showConfirm ? <RunLater schedule={flow.schedule} /> : null}
         </Flex>
       </Modal.Body>
       <Modal.Footer>

@@ -1,5 +1,5 @@
 import { Alert, Box, Flex, Loader, Typography } from '@strapi/design-system';
-import type { PreviewResult } from '../../../server/src/contracts';
+import type { PlannedField, PreviewPlan, PreviewResult } from '../../../server/src/contracts';
 import { useRunFormat } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
 
@@ -7,10 +7,96 @@ interface PreviewPanelProps {
   preview?: PreviewResult;
   isLoading: boolean;
   error?: { message: string; interrupted: boolean };
+  /** what the run would write with the form's values (actions that preview their plan) */
+  plan?: { data?: PreviewPlan; isLoading: boolean; error?: string };
 }
 
+/** How many planned changes the panel lists (the server sends more for reports). */
+const LISTED_CHANGES = 10;
+
+/** A value as the editor reads it in a before → after line. */
+const useShowValue = () => {
+  const { t } = useT();
+  return (value: unknown): string => {
+    if (value === null || value === undefined || value === '') return t('preview.empty', 'empty');
+    if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : t('preview.none', 'none');
+    if (typeof value === 'boolean') return value ? t('preview.true', 'true') : t('preview.false', 'false');
+    if (typeof value === 'string') return `“${value}”`;
+    return String(value);
+  };
+};
+
+const FieldChange = ({ change }: { change: PlannedField }) => {
+  const show = useShowValue();
+  return (
+    <Typography variant="pi" textColor="neutral700">
+      {change.field}: <s>{show(change.before)}</s> → <strong>{show(change.after)}</strong>
+    </Typography>
+  );
+};
+
+/** The plan: how many entries change, how many already hold the result, and before → after for the first ones. */
+const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> }) => {
+  const { t, formatNumber } = useT();
+  const format = useRunFormat();
+  if (plan.isLoading) {
+    return (
+      <Flex gap={2} aria-busy>
+        <Loader small>{t('preview.plan.loading', 'Working out the changes…')}</Loader>
+        <Typography variant="omega" textColor="neutral600">
+          {t('preview.plan.loading', 'Working out the changes…')}
+        </Typography>
+      </Flex>
+    );
+  }
+  if (plan.error) {
+    return (
+      <Typography variant="omega" textColor="danger600">
+        {t('preview.plan.error', 'The changes cannot be previewed: {message}', { message: plan.error })}
+      </Typography>
+    );
+  }
+  if (!plan.data) return null;
+  const { willChange, skipped, changes } = plan.data;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={1} data-testid="bulk-actions-plan">
+      <Typography variant="omega" fontWeight="bold">
+        {t('preview.plan.will-change', 'Will change {count, plural, =0 {no entry} one {# entry} other {# entries}}', { count: willChange })}
+      </Typography>
+      {Object.entries(skipped).map(([reason, n]) => (
+        <Typography key={reason} variant="omega" textColor={reason === 'unchanged' ? 'neutral600' : 'warning600'}>
+          {reason === 'unchanged'
+            ? t('preview.plan.unchanged', '{count, plural, one {# entry already holds} other {# entries already hold}} the result and will be left untouched', { count: n })
+            : t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason) })}
+        </Typography>
+      ))}
+      {changes.length > 0 ? (
+        <Box tag="ul" paddingLeft={4} style={{ listStyle: 'disc' }} aria-label={t('preview.plan.sample', 'Before → after')}>
+          {changes.slice(0, LISTED_CHANGES).map((change) => (
+            <li key={change.documentId}>
+              <Flex direction="column" alignItems="flex-start">
+                <Typography variant="omega" textColor="neutral800">
+                  {change.label}
+                </Typography>
+                {change.fields.map((field) => (
+                  <FieldChange key={field.field} change={field} />
+                ))}
+              </Flex>
+            </li>
+          ))}
+        </Box>
+      ) : null}
+      {willChange > Math.min(changes.length, LISTED_CHANGES) ? (
+        <Typography variant="pi" textColor="neutral600">
+          {t('preview.more', 'and {count} more', { count: formatNumber(willChange - Math.min(changes.length, LISTED_CHANGES)) })}
+        </Typography>
+      ) : null}
+    </Flex>
+  );
+};
+
 /** What the run will do, as the server previews it: counts, skip reasons and a sample of titles. */
-export const PreviewPanel = ({ preview, isLoading, error }: PreviewPanelProps) => {
+export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelProps) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
 
@@ -58,7 +144,19 @@ export const PreviewPanel = ({ preview, isLoading, error }: PreviewPanelProps) =
             {t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason) })}
           </Typography>
         ))}
-        {preview.sample.length > 0 ? (
+        {preview.skippedSample.length > 0 ? (
+          <Box tag="ul" paddingLeft={4} style={{ listStyle: 'disc' }} aria-label={t('preview.skipped-entries', 'Skipped entries')}>
+            {preview.skippedSample.map((entry) => (
+              <li key={entry.documentId}>
+                <Typography variant="pi" textColor="neutral700">
+                  {t('preview.skipped-entry', '{label}: {reason}', { label: entry.label, reason: format.reasonLabel(entry.reason) })}
+                </Typography>
+              </li>
+            ))}
+          </Box>
+        ) : null}
+        {plan ? <PlanSection plan={plan} /> : null}
+        {!plan?.data && preview.sample.length > 0 ? (
           <Flex direction="column" alignItems="stretch" gap={1}>
             <Typography variant="sigma" textColor="neutral600">
               {t('preview.sample', 'Entries')}

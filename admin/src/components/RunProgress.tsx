@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { styled } from 'styled-components';
 import { useNotification } from '@strapi/strapi/admin';
-import { useCancelRunMutation } from '../api';
+import { useCancelRunMutation, useRunNowMutation } from '../api';
 import { useT } from '../hooks/useT';
 import { isActive, type RunView } from '../types';
 import { parseError } from '../utils/errors';
@@ -47,10 +47,14 @@ export const RunProgressBar = ({ run, compact, label }: RunProgressBarProps) => 
   const { t, formatNumber } = useT();
   const { toggleNotification } = useNotification();
   const [cancelRun, { isLoading: isCancelling }] = useCancelRunMutation();
+  const [runNow, { isLoading: isStarting }] = useRunNowMutation();
   const processed = run.processed ?? run.succeeded + run.skipped + run.failed;
   const percent = run.total > 0 ? Math.min(100, Math.round((processed / run.total) * 100)) : 0;
+  const { formatDate } = useT();
   const text =
-    run.status === 'queued'
+    run.status === 'scheduled' && run.runAt
+      ? t('progress.scheduled', 'Scheduled for {time}', { time: formatDate(new Date(run.runAt), { dateStyle: 'medium', timeStyle: 'short' }) })
+      : run.status === 'queued'
       ? t('progress.queued', 'Waiting to start…')
       : t('progress.text', '{processed} of {total} processed', {
           processed: formatNumber(processed),
@@ -64,10 +68,24 @@ export const RunProgressBar = ({ run, compact, label }: RunProgressBarProps) => 
     }
   };
 
+  const start = async () => {
+    const result = await runNow(run.id);
+    if ('error' in result && result.error) {
+      toggleNotification({ type: 'danger', message: parseError(result.error, t('progress.run-now-failed', 'The run could not be started.')).message });
+    }
+  };
+
   const cancelButton = isActive(run) ? (
-    <Button variant="danger-light" size="S" onClick={cancel} loading={isCancelling}>
-      {t('progress.cancel', 'Cancel run')}
-    </Button>
+    <Flex gap={2}>
+      {run.status === 'scheduled' ? (
+        <Button variant="secondary" size="S" onClick={start} loading={isStarting}>
+          {t('progress.run-now', 'Run now')}
+        </Button>
+      ) : null}
+      <Button variant="danger-light" size="S" onClick={cancel} loading={isCancelling}>
+        {t('progress.cancel', 'Cancel run')}
+      </Button>
+    </Flex>
   ) : null;
 
   if (compact) {

@@ -16,6 +16,12 @@ import { initialValues, paramsOf, type FormValues } from '../components/ActionFo
 import { useRunAction } from './useRunAction';
 import { useRunNotification } from './useRunNotification';
 import { useT } from './useT';
+import { useDebouncedValue } from './useDebouncedValue';
+
+/** How long the form must rest before the plan of the run is asked for again. */
+const PLAN_DELAY_MS = 400;
+
+const isFilled = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 
 const newKey = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -54,7 +60,7 @@ export interface FormError {
  * preview, the confirmation and the run. The modal's components only render what this returns.
  */
 export const useBulkActionFlow = (model: string, onClose: () => void) => {
-  const { t, formatNumber } = useT();
+  const { t, formatNumber, formatDate } = useT();
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const runAction = useRunAction();
@@ -83,6 +89,8 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
   const [typedCount, setTypedCount] = React.useState('');
   const [isRunning, setIsRunning] = React.useState(false);
   const [backgroundRun, setBackgroundRun] = React.useState<RunView | null>(null);
+  const [later, setLater] = React.useState(false);
+  const [runAt, setRunAt] = React.useState<string | null>(null);
   const idempotencyKey = React.useRef(newKey());
 
   // Focus goes back where it came from when the modal closes (the Content Manager's modal has no
@@ -113,6 +121,20 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     { uid: model, name: action?.name ?? '', body: body(selection) },
     { skip: !action || (!allMatching && documentIds.length === 0) || info.isLoading, refetchOnMountOrArgChange: true }
   );
+  // Actions that preview their plan: what the run would write with the form's values, once the
+  // required fields are filled and the form has rested (the server validates; errors show softly)
+  const planParams = action?.previews ? paramsOf(action.form, values) : null;
+  const planReady = Boolean(action && planParams && action.form.every((field) => !field.required || isFilled(planParams[field.name])));
+  const planKey = planReady ? JSON.stringify(planParams) : null;
+  const settledPlanKey = useDebouncedValue(planKey, PLAN_DELAY_MS);
+  const plan = usePreviewBulkActionQuery(
+    { uid: model, name: action?.name ?? '', body: { ...body(selection), params: settledPlanKey ? JSON.parse(settledPlanKey) : {} } },
+    { skip: !settledPlanKey || settledPlanKey !== planKey || (!allMatching && documentIds.length === 0) || info.isLoading, refetchOnMountOrArgChange: true }
+  );
+  const planPending = Boolean(planKey) && (settledPlanKey !== planKey || plan.isFetching);
+  const planError = plan.error && !planPending ? parseError(plan.error, t('preview.error', 'The preview failed')).message : undefined;
+  const planData = planKey && !planPending && !plan.error ? plan.data?.plan : undefined;
+
   const previewError = preview.error
     ? (() => {
         const parsed = parseError(preview.error, t('preview.error', 'The preview failed'));
@@ -145,11 +167,13 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     });
   };
 
-  const count = preview.data?.actionable ?? 0;
+  // with a plan, the confirmation counts the entries the run would change
+  const count = planData ? planData.willChange : preview.data?.actionable ?? 0;
   const destructive = action ? isDestructive(action) : false;
   const needsTypedCount = destructive && count > TYPE_TO_CONFIRM_THRESHOLD;
   const typedOk = !needsTypedCount || typedCount.replace(/[\s,.'\u00a0\u202f]/g, '') === String(count);
-  const canRun = Boolean(action && preview.data && !preview.isFetching && count > 0 && typedOk && !isRunning && !previewError);
+  const scheduleOk = !later || Boolean(runAt);
+  const canRun = Boolean(action && preview.data && !preview.isFetching && !planPending && count > 0 && typedOk && scheduleOk && !isRunning && !previewError);
 
   const confirmMessage = action
     ? action.confirm.message
@@ -202,6 +226,7 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
         ...body(selection),
         params: paramsOf(action.form, values),
         idempotencyKey: idempotencyKey.current,
+        ...(later && runAt ? { runAt } : {}),
       });
       idempotencyKey.current = newKey();
 
@@ -209,6 +234,10 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
         return finish(outcome.run, action.label, t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName }));
       }
       if (outcome.kind === 'run') {
+        if (outcome.run.status === 'scheduled' && outcome.run.runAt) {
+          const time = formatDate(new Date(outcome.run.runAt), { dateStyle: 'medium', timeStyle: 'short' });
+          return finish(outcome.run, action.label, t('result.scheduled', 'Scheduled for {time}', { time }));
+        }
         if (!isActive(outcome.run)) return finish(outcome.run, action.label);
         activeRuns.track({ id: outcome.run.id, model, action: action.name, label: action.label });
         return setBackgroundRun(outcome.run);
@@ -236,8 +265,10 @@ export const useBulkActionFlow = (model: string, onClose: () => void) => {
     },
     form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
+    plan: planKey ? { data: planData, isLoading: planPending, error: planError } : undefined,
     // what the action cannot take back, it says before the run (the audit log offers undo for the rest)
     confirm: { count, destructive, message: confirmMessage, needsTypedCount, typedCount, setTypedCount, revertible: Boolean(action?.revertible) },
+    schedule: { later, setLater, runAt, setRunAt },
     formError,
     dismissFormError: () => setFormError(null),
     canRun,

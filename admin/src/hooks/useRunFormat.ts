@@ -7,6 +7,7 @@ export type NotificationType = 'success' | 'warning' | 'danger' | 'info';
 export type StatusVariant = 'success' | 'warning' | 'danger' | 'neutral' | 'secondary' | 'primary' | 'alternative';
 
 const STATUS_VARIANTS: Record<RunStatus, StatusVariant> = {
+  scheduled: 'alternative',
   queued: 'neutral',
   running: 'secondary',
   succeeded: 'success',
@@ -17,6 +18,7 @@ const STATUS_VARIANTS: Record<RunStatus, StatusVariant> = {
 };
 
 const NOTIFICATION_TYPES: Record<RunStatus, NotificationType> = {
+  scheduled: 'info',
   queued: 'info',
   running: 'info',
   succeeded: 'success',
@@ -41,6 +43,8 @@ export const useRunFormat = () => {
   return React.useMemo(() => {
     const statusLabel = (status: RunStatus | string) => {
       switch (status) {
+        case 'scheduled':
+          return t('run.status.scheduled', 'Scheduled');
         case 'queued':
           return t('run.status.queued', 'Queued');
         case 'running':
@@ -69,6 +73,12 @@ export const useRunFormat = () => {
           return t('reason.not-found', 'not found');
         case 'not-published':
           return t('reason.not-published', 'not published');
+        case 'invalid-value':
+          return t('reason.invalid-value', "the result breaks the field's rules");
+        case 'unchanged':
+          return t('reason.unchanged', 'already holds the result');
+        case 'changed-since':
+          return t('reason.changed-since', 'changed since');
         default:
           return reason;
       }

@@ -1,5 +1,7 @@
 import { SKIP_REASONS, type EditChange } from '../contracts';
-import type { BulkActionDefinition } from '../types';
+import type { BulkActionDefinition, RunContext } from '../types';
+import { PLANNED_LISTED } from '../constants';
+import { plannedFields } from './edit-fields/preview';
 import { editableFields, type EditableField } from './edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edit-fields/plan';
 
@@ -7,6 +9,41 @@ import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edi
 const LISTED_INVALID = 20;
 
 const describeValue = (value: unknown) => (value === null || value === undefined ? 'empty' : JSON.stringify(value));
+
+type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The run's changes against the content type as it is now: fields that still exist, relation
+ * targets as rows. Shared by the preview and the run, so both plan the same thing.
+ */
+async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, 'strapi' | 'uid' | 'params' | 'locale' | 'count'>) {
+  const { strapi, uid } = run;
+  const dialect = strapi.db.dialect.client;
+  const byName: Record<string, EditableField> = Object.create(null);
+  for (const field of editableFields(strapi, uid)) byName[field.name] = field;
+
+  const changes: ResolvedChange[] = [];
+  for (const change of run.params.changes) {
+    const field = byName[change.field];
+    if (!field) throw new Error(`"${change.field}" can no longer be edited on ${uid}`);
+    const resolved: ResolvedChange = { change, field };
+    if (field.kind === 'relation' && change.value !== undefined && change.value !== null) {
+      const ids = (Array.isArray(change.value) ? change.value : [change.value]) as string[];
+      resolved.targetRowIds = await resolveTargets(strapi, uid, field, ids, run.locale);
+      // refused with a 400 before the run; still true of a selection that grew since (a retry)
+      const linksOneSource = ['oneToOne', 'oneToMany'].includes(String(field.attribute.relation));
+      if (linksOneSource && ['set', 'add'].includes(change.op) && run.count > 1) {
+        throw new Error(`"${change.field}" links an entry of ${field.target} to one entry only: select one entry to ${change.op} it`);
+      }
+    }
+    changes.push(resolved);
+  }
+  const computes = run.params.changes.some((change) => !['set', 'clear', 'add', 'remove'].includes(change.op));
+  if (computes && dialect !== 'sqlite' && dialect !== 'postgres') {
+    throw new Error(`Operations other than set and clear need SQLite or PostgreSQL (this database: ${dialect})`);
+  }
+  return { changes, dialect: dialect as Dialect };
+}
 
 /**
  * Django-adminactions' mass update, and more: several fields in one run, each with an operation that
@@ -25,31 +62,24 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
     changes: { type: 'changes', label: 'Changes', required: true, permission: 'update' },
   },
   confirm: { message: 'Change this field on {count} entries?' },
+  async preview(run) {
+    const { changes, dialect } = await resolveChanges(run);
+    const context = { strapi: run.strapi, uid: run.uid, locale: run.locale, dialect, changes };
+    await run.eachChunk(async (documentIds, { trx }) => {
+      const plan = await planChunk(context, trx, documentIds);
+      for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
+      for (const { documentId } of plan.invalid) run.skip(documentId, SKIP_REASONS.invalidValue);
+      for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
+      if (!run.wantsChanges()) return;
+      const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
+      const changing = documentIds.filter((documentId) => !left.has(documentId)).slice(0, PLANNED_LISTED);
+      const planned = await plannedFields(context, trx, plan, changing);
+      for (const documentId of changing) run.change(documentId, planned.get(documentId) ?? []);
+    });
+  },
   async handler(run) {
     const { strapi, uid } = run;
-    const dialect = strapi.db.dialect.client;
-    const byName: Record<string, EditableField> = Object.create(null);
-    for (const field of editableFields(strapi, uid)) byName[field.name] = field;
-
-    const changes: ResolvedChange[] = [];
-    for (const change of run.params.changes) {
-      const field = byName[change.field];
-      if (!field) throw new Error(`"${change.field}" can no longer be edited on ${uid}`);
-      const resolved: ResolvedChange = { change, field };
-      if (field.kind === 'relation' && change.value !== undefined && change.value !== null) {
-        const ids = (Array.isArray(change.value) ? change.value : [change.value]) as string[];
-        resolved.targetRowIds = await resolveTargets(strapi, uid, field, ids, run.locale);
-        const linksOneSource = ['oneToOne', 'oneToMany'].includes(String(field.attribute.relation));
-        if (linksOneSource && ['set', 'add'].includes(change.op) && run.count > 1) {
-          throw new Error(`"${change.field}" links an entry of ${field.target} to one entry only: select one entry to ${change.op} it`);
-        }
-      }
-      changes.push(resolved);
-    }
-    const computes = run.params.changes.some((change) => !['set', 'clear', 'add', 'remove'].includes(change.op));
-    if (computes && dialect !== 'sqlite' && dialect !== 'postgres') {
-      throw new Error(`Operations other than set and clear need SQLite or PostgreSQL (this database: ${dialect})`);
-    }
+    const { changes, dialect } = await resolveChanges(run);
 
     // undo: column changes record the columns' values set-based; relations, media and component
     // fields record each entry's draft (its links live in other tables) and come back through the
@@ -61,8 +91,10 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
     let invalidCount = 0;
     const listed: string[] = [];
     await run.eachChunk(async (documentIds, { trx, undo }) => {
-      const plan = await planChunk({ strapi, uid, locale: run.locale, dialect: dialect as 'sqlite' | 'postgres', changes }, trx, documentIds);
+      const plan = await planChunk({ strapi, uid, locale: run.locale, dialect, changes }, trx, documentIds);
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
+      // the entry already holds the result: nothing is written, its updatedAt stays
+      for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
       for (const { documentId, values } of plan.invalid) {
         run.skip(documentId, SKIP_REASONS.invalidValue);
         invalidCount += 1;
@@ -73,13 +105,13 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
       let recorded: (() => Promise<void>) | null = null;
       if (undo && columnsOnly && plan.stampRowIds.length) await undo.columns({ id: { $in: plan.stampRowIds } }, columnAttributes);
       if (undo && !columnsOnly) {
-        const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId)]);
+        const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
         recorded = await undo.drafts(documentIds.filter((documentId) => !skipped.has(documentId)));
       }
       await applyPlan(strapi, uid, plan, trx, run.user.id);
       if (undo && columnsOnly && plan.stampRowIds.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
-      changed += documentIds.length - plan.notFound.length - plan.invalid.length;
+      changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
     });
 
     const fields = run.params.changes.map((change) => change.field).join(', ');

@@ -117,6 +117,8 @@ export interface ActionSummary {
   destructive: boolean;
   /** its runs can be undone from the audit log; the confirmation says so when they cannot */
   revertible: boolean;
+  /** the preview can tell, for given params, what each entry would become (the action has a `preview` hook) */
+  previews: boolean;
   form: FormField[];
   confirm: { message: string | null; destructive: boolean };
 }
@@ -134,13 +136,16 @@ export interface SelectionQuery {
   status?: 'draft' | 'published';
 }
 
-export type PreviewRequest = { selection: Selection; locale?: string };
+/** With `params` (validated as a run's), actions with a `preview` hook also answer the plan. */
+export type PreviewRequest = { selection: Selection; locale?: string; params?: Record<string, unknown> };
 
 export type RunRequest = {
   selection: Selection;
   locale?: string;
   params?: Record<string, unknown>;
   idempotencyKey?: string;
+  /** ISO 8601 date-time in the future: the run is scheduled (selection frozen now, started then) */
+  runAt?: string;
 };
 
 /** Why an entry was not acted on. Handlers may add their own reasons with `run.skip()`. */
@@ -149,7 +154,7 @@ export const SKIP_REASONS = {
   forbidden: 'forbidden',
   invalidValue: 'invalid-value',
   changedSince: 'changed-since',
-  /** update-from-file: the entry holds the file's values already */
+  /** the entry already holds what the run would write: it is left untouched */
   unchanged: 'unchanged',
   /** update-from-file: no row of the file names the entry */
   notInFile: 'not-in-file',
@@ -157,11 +162,46 @@ export const SKIP_REASONS = {
   duplicateKey: 'duplicate-key',
 } as const;
 
+/** One field of a planned change: what the entry holds and what the run would write. */
+export interface PlannedField {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+export interface PlannedChange {
+  documentId: string;
+  label: string;
+  fields: PlannedField[];
+}
+
+/** What a run with these params would do, entry by entry (from the action's `preview` hook). */
+export interface PreviewPlan {
+  /** entries the run would change */
+  willChange: number;
+  /** entries of the selection it would leave alone, by reason (`unchanged`, `invalid-value`, …) */
+  skipped: Record<string, number>;
+  /** the first entries' changes, before → after */
+  changes: PlannedChange[];
+  /** further facts as counts by code (an action's own, e.g. rows of a file that match no entry) */
+  counts: Record<string, number>;
+}
+
+/** An entry the run leaves out, by name: shown in the preview so the editor knows which and why. */
+export interface SkippedEntry {
+  documentId: string;
+  label: string;
+  reason: string;
+}
+
 export interface PreviewResult {
   total: number;
   actionable: number;
   skipped: Record<string, number>;
   sample: Array<{ documentId: string; label: string }>;
+  /** the first skipped entries of the selection (forbidden, not found), with their main field */
+  skippedSample: SkippedEntry[];
+  /** present when params were given and the action previews its plan */
+  plan?: PreviewPlan;
 }
 export interface PreviewResponse {
   data: PreviewResult;

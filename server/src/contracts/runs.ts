@@ -1,4 +1,4 @@
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
+export const RUN_STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunFailure {
@@ -27,6 +27,8 @@ export interface Run {
   message: string | null;
   failures: RunFailure[];
   startedAt: string;
+  /** a scheduled run: when a worker starts it (the selection was frozen at `startedAt`, the confirm) */
+  runAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
   idempotencyKey: string | null;

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import type { ListRunsResponse, Run, RunResponse } from '../contracts';
-import { listRunsQuerySchema, revertRequestSchema, runIdParamSchema } from '../validation';
+import { listRunsQuerySchema, emptyBodySchema, runIdParamSchema } from '../validation';
 import { failuresCsv } from '../utils/csv';
 import { delivery, sendStarted } from '../utils/respond';
 import { getService } from '../utils/services';
@@ -38,6 +38,15 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = body;
     },
 
+    /** A scheduled run starts at the next worker tick instead of at its time. */
+    async runNow(ctx: Context) {
+      const run = await readableRun(ctx);
+      parseOrThrow(emptyBodySchema, ctx.request.body ?? {}, 'body');
+      const body: RunResponse = { data: { run: await getService(strapi, 'runner').runNow(run) } };
+      ctx.status = 202;
+      ctx.body = body;
+    },
+
     /** The same action again over every entry that failed, as the current user. */
     async retry(ctx: Context) {
       const run = await readableRun(ctx);
@@ -47,7 +56,7 @@ const createRunsController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Undo: a new run that puts back what this one changed (entries changed since are left). */
     async revert(ctx: Context) {
       const run = await readableRun(ctx);
-      parseOrThrow(revertRequestSchema, ctx.request.body ?? {}, 'body');
+      parseOrThrow(emptyBodySchema, ctx.request.body ?? {}, 'body');
       await sendStarted(ctx, () => getService(strapi, 'runner').revert(run, reader(ctx), delivery(ctx)));
     },
 

@@ -37,6 +37,7 @@ export default {
       { method: 'GET', path: '/runs/:id/failures', handler: 'runs.failures', config: authenticated },
       { method: 'GET', path: '/runs/:id/download', handler: 'runs.download', config: authenticated },
       { method: 'POST', path: '/runs/:id/cancel', handler: 'runs.cancel', config: authenticated },
+      { method: 'POST', path: '/runs/:id/run-now', handler: 'runs.runNow', config: authenticated },
       { method: 'POST', path: '/runs/:id/retry', handler: 'runs.retry', config: authenticated },
       { method: 'POST', path: '/runs/:id/revert', handler: 'runs.revert', config: authenticated },
       // an upload is its owner's: the service answers 404 to anyone else

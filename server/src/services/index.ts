@@ -11,6 +11,7 @@ import permissions from './access/permissions';
 import runAccess from './access/run-access';
 import runner from './runs/runner';
 import runs from './runs/runs';
+import schedule from './runs/schedule';
 import selection from './access/selection';
 import settings from './settings/settings';
 import signals from './runs/signals';
@@ -30,6 +31,7 @@ export default {
   'run-access': runAccess,
   runner,
   runs,
+  schedule,
   selection,
   settings,
   signals,

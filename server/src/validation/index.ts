@@ -79,7 +79,8 @@ export const selectionSchema = (maxIds: number) =>
 
 const locale = z.string().min(1).max(64).optional();
 
-export const previewRequestSchema = (maxIds: number) => z.object({ selection: selectionSchema(maxIds), locale }).strict();
+export const previewRequestSchema = (maxIds: number) =>
+  z.object({ selection: selectionSchema(maxIds), locale, params: z.record(z.string(), z.unknown()).optional() }).strict();
 same<z.infer<ReturnType<typeof previewRequestSchema>>, PreviewRequest>(true);
 
 export const hintsRequestSchema = (maxIds: number) =>
@@ -93,6 +94,7 @@ export const runRequestSchema = (maxIds: number) =>
       locale,
       params: z.record(z.string(), z.unknown()).optional(),
       idempotencyKey: z.string().min(1).max(128).optional(),
+      runAt: z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     })
     .strict();
 same<z.infer<ReturnType<typeof runRequestSchema>>, RunRequest>(true);
@@ -117,8 +119,8 @@ export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a
 /** DELETE /uploads/:id */
 export const uploadIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive().max(2_147_483_647);
 
-/** POST /runs/:id/revert takes no options: the run says what to undo. */
-export const revertRequestSchema = z.object({}).strict();
+/** Bodies of run commands that take nothing (undo, run now): any key is refused. */
+export const emptyBodySchema = z.object({}).strict();
 
 export const settingsSchema = z
   .object({

@@ -43,6 +43,12 @@ export interface ChunkPlan {
   notFound: string[];
   /** entries left alone because a result breaks its attribute's rules, with the values it would have had */
   invalid: Array<{ documentId: string; values: Record<string, unknown> }>;
+  /** entries that already hold every result: left untouched (no write, no updatedAt) */
+  unchanged: string[];
+  /** the entry's row in the run's locale, by documentId (what a before → after sample reads) */
+  rowIdOf: Map<string, number>;
+  /** relations and media: the linked targets (row ids, file ids) of each source row, in link order */
+  links: Map<string, Map<number, number[]>>;
   /** row updates of the content type's table: draft rows of the run's locale, and of every locale for non-localized fields */
   rows: Array<{ rowIds: number[]; values: Record<string, unknown>; expressions: Record<string, Raw> }>;
   /** rows to stamp with updatedAt/updatedBy (every row any change touches) */
@@ -232,6 +238,9 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   const plan: ChunkPlan = {
     changes: ctx.changes.map((c) => c.change),
     invalid: [],
+    unchanged: [],
+    rowIdOf: new Map(ofLocale.map((row) => [row.documentId, row.id])),
+    links: new Map(),
     rows: [],
     stampRowIds: [],
     components: [],
@@ -308,7 +317,14 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   for (const id of plan.notFound) invalid.delete(id);
   plan.invalid = [...invalid.entries()].map(([documentId, values]) => ({ documentId, values }));
   const notFound = new Set(plan.notFound);
-  const ok = (list: typeof rows) => list.filter((row) => !invalid.has(row.documentId) && !notFound.has(row.documentId)).map((row) => row.id);
+
+  // 2. entries that already hold every result: a row differs for some change, or the entry is unchanged
+  const candidates = rows.filter((row) => !invalid.has(row.documentId) && !notFound.has(row.documentId));
+  const changing = await changingEntries({ ...ctx, trx, table, col, meta, columns, componentSql, plan }, candidates, rowsOf);
+  plan.unchanged = [...new Set(candidates.filter((row) => !changing.has(row.documentId)).map((row) => row.documentId))].filter((id) => plan.rowIdOf.has(id));
+  const unchanged = new Set(plan.unchanged);
+  const ok = (list: typeof rows) =>
+    list.filter((row) => !invalid.has(row.documentId) && !notFound.has(row.documentId) && !unchanged.has(row.documentId)).map((row) => row.id);
 
   // 2. columns of the content type's table
   for (const localized of [true, false]) {
@@ -367,6 +383,133 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   return plan;
 }
 
+/** `a IS NOT DISTINCT FROM b` in each dialect's spelling (both sides may be NULL). */
+const differs = (dialect: Dialect, left: string) => (dialect === 'postgres' ? `${left} IS DISTINCT FROM ?` : `NOT (${left} IS ?)`);
+
+/** Whether link targets `current` (in link order) become something else under a relation or media change. */
+export function linksChange(op: string, current: number[], targets: number[]) {
+  const have = new Set(current);
+  switch (op) {
+    case 'clear':
+      return current.length > 0;
+    case 'add':
+      return targets.some((target) => !have.has(target));
+    case 'remove':
+      return targets.some((target) => have.has(target));
+    case 'set':
+      return current.length !== targets.length || current.some((target, i) => target !== targets[i]);
+    default:
+      return true;
+  }
+}
+
+/** The targets a relation or media change names: related rows, or file ids. */
+const changeTargets = (c: ResolvedChange) =>
+  c.field.kind === 'relation'
+    ? c.targetRowIds ?? []
+    : ((Array.isArray(c.change.value) ? c.change.value : c.change.value == null ? [] : [c.change.value]) as number[]);
+
+/** The current link targets of each source row, in link order, for one relation or media field. */
+async function currentLinks(strapi: Core.Strapi, uid: string, meta: any, c: ResolvedChange, sourceIds: number[], trx: Knex) {
+  const links = new Map<number, number[]>(sourceIds.map((id) => [id, []]));
+  if (!sourceIds.length) return links;
+  let found: Array<{ source: number; target: number }>;
+  if (c.field.kind === 'relation') {
+    const jt = meta.attributes[c.field.name].joinTable;
+    const q = trx(jt.name).select(`${jt.joinColumn.name} as source`, `${jt.inverseJoinColumn.name} as target`).whereIn(jt.joinColumn.name, sourceIds);
+    found = await (jt.orderColumnName ? q.orderBy([jt.joinColumn.name, jt.orderColumnName, 'id']) : q.orderBy([jt.joinColumn.name, 'id']));
+  } else {
+    const m = mediaTable(strapi);
+    found = await trx(m.T).select(`${m.R} as source`, `${m.F} as target`).whereIn(m.R, sourceIds).where(m.RT, uid).where('field', c.field.name).orderBy([m.R, 'order', 'id']);
+  }
+  for (const link of found) links.get(Number(link.source))?.push(Number(link.target));
+  return links;
+}
+
+/**
+ * The documentIds among `candidates` whose rows some change would alter. Columns are compared in
+ * SQL (the new value or expression against the column, NULLs equal); relations and media by their
+ * current links, read once per field and kept on the plan for the preview's before → after.
+ */
+async function changingEntries(
+  ctx: PlanContext & {
+    trx: Knex;
+    table: string;
+    col: (name: string) => string;
+    meta: any;
+    columns: Array<ResolvedChange & { sql: ColumnChange }>;
+    componentSql: Array<{ attribute: string; first: Extract<EditableField, { kind: 'component' }>; joinTable: any; componentTable: string; sql: Array<ResolvedChange & { sql: ColumnChange }> }>;
+    plan: ChunkPlan;
+  },
+  candidates: Array<{ id: number; documentId: string; locale?: string }>,
+  rowsOf: (field: EditableField) => Array<{ id: number; documentId: string }>
+): Promise<Set<string>> {
+  const { trx, table, col, dialect, strapi, uid, meta, plan } = ctx;
+  const knex = strapi.db.connection;
+  const changing = new Set<string>();
+  const candidateIds = new Set(candidates.map((row) => row.id));
+  const idsOf = (field: EditableField) => rowsOf(field).filter((row) => candidateIds.has(row.id));
+  if (!candidates.length) return changing;
+
+  for (const localized of [true, false]) {
+    const group = ctx.columns.filter((c) => c.field.localized === localized);
+    const ids = group.length ? idsOf(group[0].field).map((row) => row.id) : [];
+    if (!ids.length) continue;
+    const q = trx(table).distinct(`${col('documentId')} as documentId`).whereIn('id', ids);
+    q.where((w: any) => {
+      for (const c of group) {
+        if (c.sql.expression) w.orWhereRaw(dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', [c.sql.expression(c.sql.column), c.sql.column]);
+        else w.orWhereRaw(differs(dialect, '??'), [c.sql.column, c.sql.value ?? null]);
+      }
+    });
+    for (const row of await q) changing.add(row.documentId);
+  }
+
+  for (const group of ctx.componentSql) {
+    const owners = idsOf(group.first);
+    if (!owners.length) continue;
+    const onlyClears = group.sql.every((c) => c.change.op === 'clear');
+    const found: Array<{ owner: number; documentId: string; differs: number | boolean }> = await trx({ a: table })
+      .select('a.id as owner', `a.${col('documentId')} as documentId`)
+      .select(
+        knex.raw(
+          `CASE WHEN ${group.sql.map((c) => (c.sql.expression ? (dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)') : differs(dialect, '??'))).join(' OR ')} THEN 1 ELSE 0 END as differs`,
+          group.sql.flatMap((c) => (c.sql.expression ? [c.sql.expression(`s.${c.sql.column}`), `s.${c.sql.column}`] : [`s.${c.sql.column}`, c.sql.value ?? null]))
+        )
+      )
+      .join({ c: group.joinTable.name }, `c.${group.joinTable.joinColumn.name}`, 'a.id')
+      .join({ s: group.componentTable }, 's.id', `c.${group.joinTable.inverseJoinColumn.name}`)
+      .where('c.field', group.attribute)
+      .where('c.component_type', group.first.componentUid)
+      .whereIn('a.id', owners.map((row) => row.id));
+    const present = new Set(found.map((row) => Number(row.owner)));
+    for (const row of found) if (Number(row.differs)) changing.add(row.documentId);
+    // without a component, anything but clearing creates one
+    if (!onlyClears) for (const owner of owners) if (!present.has(owner.id)) changing.add(owner.documentId);
+  }
+
+  for (const c of ctx.changes) {
+    if (c.field.kind !== 'relation' && c.field.kind !== 'media') continue;
+    const owners = idsOf(c.field);
+    const links = await currentLinks(strapi, uid, meta, c, owners.map((row) => row.id), trx);
+    plan.links.set(c.field.name, links);
+    const targets = changeTargets(c);
+    for (const owner of owners) if (linksChange(c.change.op, links.get(owner.id) ?? [], targets)) changing.add(owner.documentId);
+  }
+  return changing;
+}
+
+/** Where the Media Library keeps which file is in which field of which entry. */
+function mediaTable(strapi: Core.Strapi) {
+  const related: any = (strapi.db.metadata.get(FILE_UID as any).attributes as any).related;
+  return {
+    T: (related?.joinTable?.name ?? 'files_related_mph') as string,
+    F: (related?.joinTable?.joinColumn?.name ?? 'file_id') as string,
+    R: (related?.joinTable?.morphColumn?.idColumn?.name ?? 'related_id') as string,
+    RT: (related?.joinTable?.morphColumn?.typeColumn?.name ?? 'related_type') as string,
+  };
+}
+
 /** Link-table work of one relation change, from this side's join table metadata (owner or inverse side). */
 function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: number[], sourceTable: string, trx: Knex) {
   const J: string = jt.joinColumn.name;
@@ -410,11 +553,7 @@ function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: nu
 
 /** Media fields live in the Media Library's morph table (file, related row, type, field, order). */
 function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: ResolvedChange, sourceIds: number[], sourceTable: string, trx: Knex) {
-  const related: any = (strapi.db.metadata.get(FILE_UID as any).attributes as any).related;
-  const T: string = related?.joinTable?.name ?? 'files_related_mph';
-  const F: string = related?.joinTable?.joinColumn?.name ?? 'file_id';
-  const R: string = related?.joinTable?.morphColumn?.idColumn?.name ?? 'related_id';
-  const RT: string = related?.joinTable?.morphColumn?.typeColumn?.name ?? 'related_type';
+  const { T, F, R, RT } = mediaTable(strapi);
   const field = c.field.name;
   const { op } = c.change;
   const files = (Array.isArray(c.change.value) ? c.change.value : c.change.value == null ? [] : [c.change.value]) as number[];

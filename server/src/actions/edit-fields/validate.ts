@@ -226,6 +226,27 @@ export async function validateChanges(
   return { changes, problems };
 }
 
+/**
+ * Changes that cannot apply to this many entries, known once the selection is: a oneToOne or
+ * oneToMany target belongs to one entry only, so setting or adding it on several is refused.
+ */
+export function selectionProblems(strapi: Core.Strapi, uid: string, changes: EditChange[], count: number): Problem[] {
+  if (count <= 1) return [];
+  const byName: Record<string, EditableField> = Object.create(null);
+  for (const field of editableFields(strapi, uid)) byName[field.name] = field;
+  const problems: Problem[] = [];
+  changes.forEach((change, index) => {
+    const field = byName[change.field];
+    if (field?.kind !== 'relation' || !['set', 'add'].includes(change.op) || change.value === null || change.value === undefined) return;
+    if (!['oneToOne', 'oneToMany'].includes(String(field.attribute.relation))) return;
+    problems.push({
+      path: ['params', 'changes', String(index), 'value'],
+      message: `links an entry of ${field.target} to one entry only: select one entry to ${change.op} it (${count} are selected)`,
+    });
+  });
+  return problems;
+}
+
 /** The values of a relation or media change that name nothing this user may read. */
 async function unreadableTargets(strapi: Core.Strapi, ability: UserAbility, field: EditableField, values: unknown[]) {
   const permissions = getService(strapi, 'permissions');

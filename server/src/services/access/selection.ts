@@ -12,6 +12,9 @@ import { getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
 
 type Where = Record<string, unknown>;
 
+/** How many skipped entries the preview names. */
+const SKIPPED_LISTED = 10;
+
 /** The list's Status filter values, as the Content Manager maps them onto rows (see splitListStatus). */
 const LIST_STATUSES = {
   draft: { status: 'draft', mode: 'never-published' },
@@ -58,6 +61,8 @@ export interface ResolvedSelection {
   permittedIds: string[];
   /** counts per reason */
   skipped: Record<string, number>;
+  /** the first skipped entries, for the preview to name (not kept with the run) */
+  skippedIds?: Array<{ documentId: string; reason: string }>;
   /** which rows of a document this run means: locale and draft/published */
   scope: Where;
 }
@@ -157,8 +162,10 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { ability, uid, definition, selection, locale } = args;
       const permitted = permissions().actionWhere(ability, uid, definition);
       const skipped: Record<string, number> = {};
+      const skippedIds: Array<{ documentId: string; reason: string }> = [];
       const addSkipped = (ids: string[], reason: string) => {
         if (ids.length) skipped[reason] = (skipped[reason] ?? 0) + ids.length;
+        for (const documentId of ids.slice(0, Math.max(0, SKIPPED_LISTED - skippedIds.length))) skippedIds.push({ documentId, reason });
       };
 
       if ('documentIds' in selection) {
@@ -172,7 +179,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
         const allowedSet = new Set(allowed);
         addSkipped(requested.filter((id) => !existingSet.has(id)), SKIP_REASONS.notFound);
         addSkipped(existing.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
-        return { kind: 'documentIds', total: requested.length, permittedIds: allowed, skipped, scope };
+        return { kind: 'documentIds', total: requested.length, permittedIds: allowed, skipped, skippedIds, scope };
       }
 
       // "Every entry matching the list's filters and search": what the list would show this user.
@@ -203,7 +210,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       const allowedSet = new Set(allowed);
       addSkipped(matching.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
       // The run itself acts on the draft rows, whichever status the list showed.
-      return { kind: 'query', total: matching.length, permittedIds: allowed, skipped, scope: rowScope(uid, locale) };
+      return { kind: 'query', total: matching.length, permittedIds: allowed, skipped, skippedIds, scope: rowScope(uid, locale) };
     },
 
     /**

@@ -35,6 +35,7 @@ const definitionSchema = z
     revertible: z.boolean().optional(),
     supports: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     validate: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
+    preview: z.custom((value) => typeof value === 'function', 'must be a function').optional(),
     handler: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', 'must be a function'),
   })
   .strict();

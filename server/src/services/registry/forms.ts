@@ -4,12 +4,12 @@ import { forbidden } from '../../errors';
 import { isRealDate, isRealDateTime, isRealTime } from '../../utils/dates';
 import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../../utils/models';
 import { z } from 'zod';
-import type { AttributeOption, FormField, FormFieldDefinition } from '../../contracts';
+import type { AttributeOption, EditChange, FormField, FormFieldDefinition } from '../../contracts';
 import type { BulkActionDefinition } from '../../types';
 import type { UserAbility } from '../access/permissions';
 import { getService } from '../../utils/services';
 import { editableFields, fieldOption } from '../../actions/edit-fields/fields';
-import { validateChanges } from '../../actions/edit-fields/validate';
+import { selectionProblems, validateChanges } from '../../actions/edit-fields/validate';
 
 /** Attribute types an action may read or write as one plain value. */
 export const SCALAR_TYPES = [
@@ -263,6 +263,15 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         });
       }
       return params;
+    },
+
+    /** Checks the params once the selection is known (its size): a 400 naming the field, before any change. */
+    async checkSelection(definition: BulkActionDefinition, uid: string, params: Record<string, unknown>, count: number) {
+      const form = definition.form ?? {};
+      const problems = Object.keys(form)
+        .filter((name) => form[name].type === 'changes' && Array.isArray(params[name]))
+        .flatMap((name) => selectionProblems(strapi, uid, params[name] as EditChange[], count));
+      if (problems.length) throw validationError(problems);
     },
 
     /** Params for the audit log: fields marked `secret` are replaced. */

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, type Run, type RunStatus } from '../../contracts';
+import { PLUGIN_ID, SKIP_REASONS, type Run, type RunStatus } from '../../contracts';
 import type { OutputSink } from './outputs';
 import { outputOf } from './files';
 import type { PluginConfig } from '../../config';
@@ -9,6 +9,7 @@ import { RUN_FINISHED_EVENT } from '../../constants';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
+/** `skipped`: entries left out for a reason the editor must see (not those that already held the result). */
 export const statusOf = (succeeded: number, skipped: number, failed: number, crashed: boolean): RunStatus => {
   if (failed > 0 && succeeded === 0) return 'failed';
   if (crashed) return succeeded > 0 ? 'partial' : 'failed';
@@ -180,7 +181,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
     ) {
       const job = await getService(strapi, 'runs').jobState(run.id);
       const finished = await getService(strapi, 'runs').settle(run.id, (counts: Run) => {
-        const status = forced ?? (cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped, counts.failed, Boolean(error)));
+        const status = forced ?? (cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped - (counts.skippedReasons[SKIP_REASONS.unchanged] ?? 0), counts.failed, Boolean(error)));
         const message = [
           error ? `Error: ${error.message}` : null,
           cancelled ? 'Cancelled before it finished.' : null,

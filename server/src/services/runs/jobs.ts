@@ -23,6 +23,8 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Joins every run it can help with, oldest first; each run once per tick (the next poll comes back). */
   const work = async () => {
+    // scheduled runs that are due become queued runs first (one instance starts each)
+    await getService(strapi, 'schedule').startDue();
     const tried: number[] = [];
     while (!worker().isStopping()) {
       const runId: number | null = await queue().nextRun(worker().id, staleBefore(), tried);

@@ -158,6 +158,44 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
       };
     },
 
+    // ---------------------------------------------------------------- scheduled runs
+
+    /** Scheduled runs whose time has come, oldest first (read without locks: startScheduled decides). */
+    async dueRuns(now: Date, limit: number): Promise<number[]> {
+      const rows = await knex()(runs()).select('id').where(r('status'), 'scheduled').where(r('runAt'), '<=', now).orderBy(r('runAt')).limit(limit);
+      return rows.map((row: { id: number }) => Number(row.id));
+    },
+
+    /**
+     * First statement of starting a scheduled run, in the transaction that re-checks its entries:
+     * the status test in the WHERE lets exactly one instance take it (the row stays locked until
+     * commit on PostgreSQL; SQLite serialises writers). False: another instance took it, or it was
+     * cancelled or is not due.
+     */
+    async startScheduled(trx: Knex, runId: number, now: Date): Promise<boolean> {
+      const changed = await trx(runs())
+        .where({ id: runId, [r('status')]: 'scheduled' })
+        .where(r('runAt'), '<=', now)
+        .update({ [r('status')]: 'queued', [r('heartbeat')]: Date.now() });
+      return changed > 0;
+    },
+
+    /** The pending chunks of a run, in the transaction that starts it. */
+    async pendingChunksIn(trx: Knex, runId: number): Promise<ChunkRow[]> {
+      const rows = await trx(chunks()).select(CHUNK_COLUMNS()).where({ [c('runId')]: runId, [c('status')]: 'pending' }).orderBy(c('position'));
+      return rows.map(toChunk);
+    },
+
+    /** Keeps only these entries in a pending chunk; a chunk left empty is done (nothing to work). */
+    async narrowChunk(trx: Knex, chunkId: number, documentIds: string[]) {
+      await trx(chunks())
+        .where({ id: chunkId })
+        .update({
+          [c('documentIds')]: JSON.stringify(documentIds),
+          ...(documentIds.length ? {} : { [c('status')]: 'done', [c('updatedAt')]: new Date() }),
+        });
+    },
+
     // ---------------------------------------------------------------- chunks
 
     /** Writes a run's frozen selection; inside the transaction that creates the run (the Query Engine joins it). */

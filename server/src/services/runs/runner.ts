@@ -15,6 +15,7 @@ import type { ResolvedSelection } from '../access/selection';
 import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { revertAction, type RevertParams } from '../../actions/revert';
+import { previewPlan } from './plan-preview';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {
@@ -47,6 +48,21 @@ export type RunStarted =
       download: { filename: string; contentType: string; stream: NodeJS.ReadableStream };
       completion: Promise<unknown>;
     };
+
+/** How far ahead a run may be scheduled. */
+const MAX_SCHEDULE_DAYS = 366;
+
+/** `runAt` of a run request (its format checked by the request schema): a time in the future, or none. */
+const scheduledTime = (runAt?: string): Date | null => {
+  if (runAt === undefined) return null;
+  const at = new Date(runAt);
+  const refuse = (message: string) =>
+    new errors.ValidationError(`body.runAt: ${message}`, { errors: [{ path: ['body', 'runAt'], message, name: 'ValidationError' }] });
+  if (Number.isNaN(at.getTime())) throw refuse('must be an ISO 8601 date-time');
+  if (at.getTime() <= Date.now()) throw refuse('must be in the future');
+  if (at.getTime() > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) throw refuse(`must be within ${MAX_SCHEDULE_DAYS} days`);
+  return at;
+};
 
 /** Why POST /runs/:id/revert is refused, in the editor's words. */
 const undoRefusal = (run: Run) => {
@@ -158,9 +174,18 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     resolveAction,
 
-    /** Stops a queued run at once, a running one between chunks; what was done stays done. */
+    /** Starts a scheduled run at the next worker tick instead of at its time. */
+    async runNow(run: Run): Promise<Run> {
+      if (run.status !== 'scheduled') throw new errors.ApplicationError(`Run ${run.id} is ${run.status}, not scheduled`);
+      const moved = await getService(strapi, 'runs').moveRunAt(run.id, new Date());
+      if (!moved) throw new errors.ApplicationError(`Run ${run.id} is no longer scheduled`);
+      getService(strapi, 'jobs').wake();
+      return (await getService(strapi, 'runs').findOne(run.id))!;
+    },
+
+    /** Stops a scheduled or queued run at once, a running one between chunks; what was done stays done. */
     async cancel(run: Run): Promise<Run> {
-      if (!['queued', 'running'].includes(run.status)) {
+      if (!['scheduled', 'queued', 'running'].includes(run.status)) {
         throw new errors.ApplicationError(`Run ${run.id} is already ${run.status}`);
       }
       const { run: current, cancelledNow } = await getService(strapi, 'runs').requestCancel(run.id);
@@ -253,6 +278,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           mode: definition.mode,
           destructive: Boolean(definition.confirm?.destructive),
           revertible: Boolean(definition.revertible),
+          previews: Boolean(definition.preview),
           form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
         }));
@@ -273,12 +299,35 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         const run = await this.recordInterrupted(base, selection, null, null, (error as Error).message);
         throw new RunInterruptedError((error as Error).message, run);
       }
-      return {
+      const result: PreviewResult = {
         total: selection.total,
         actionable: selection.permittedIds.length,
         skipped: selection.skipped,
         sample: await getService(strapi, 'selection').sample(uid, selection.permittedIds, selection.scope),
+        skippedSample: await this.skippedSample(uid, selection, caller.ability),
       };
+      if (request.params !== undefined && definition.preview) {
+        const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params, caller.user);
+        await getService(strapi, 'forms').checkSelection(definition, uid, params, selection.permittedIds.length);
+        result.plan = await previewPlan(strapi, definition, {
+          uid, locale, user, params, documentIds: selection.permittedIds, scope: selection.scope,
+        });
+      }
+      return result;
+    },
+
+    /**
+     * The first skipped entries with their main field, where the user may read them: a forbidden
+     * entry the user cannot read is named by its documentId only, a missing one has nothing else.
+     */
+    async skippedSample(uid: string, selection: ResolvedSelection, ability: UserAbility) {
+      const entries = selection.skippedIds ?? [];
+      if (!entries.length) return [];
+      const readable = getService(strapi, 'permissions').readWhere(ability, uid);
+      const selections = getService(strapi, 'selection');
+      const labels = readable === null ? [] : await selections.sample(uid, entries.map((entry) => entry.documentId), selections.and(selection.scope, readable), entries.length);
+      const labelOf = new Map(labels.map((entry) => [entry.documentId, entry.label]));
+      return entries.map((entry) => ({ ...entry, label: labelOf.get(entry.documentId) ?? entry.documentId }));
     },
 
     /**
@@ -343,7 +392,9 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
-      return this.launch({ definition, uid, locale, user, request, params, selection }, { acceptsFile });
+      await getService(strapi, 'forms').checkSelection(definition, uid, params, selection.permittedIds.length);
+      const runAt = scheduledTime(request.runAt);
+      return this.launch({ definition, uid, locale, user, request, params, selection, runAt }, { acceptsFile });
     },
 
     /**
@@ -361,6 +412,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         selection: ResolvedSelection;
         /** a revert: the run it undoes */
         revertOf?: number;
+        /** a scheduled run: when a worker starts it */
+        runAt?: Date | null;
       },
       { acceptsFile = () => true }: Delivery = {}
     ): Promise<RunStarted> {
@@ -382,7 +435,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const thresholds = (strapi.config.get(`plugin::${PLUGIN_ID}.jobs`) as PluginConfig['jobs']).thresholds;
       const output = outputOf(definition, params);
       const threshold = output ? thresholds.export : thresholds[definition.mode];
-      const queued = selection.permittedIds.length > threshold;
+      const scheduled = Boolean(resolved.runAt);
+      const queued = scheduled || selection.permittedIds.length > threshold;
       const created = await claimingKey(uid, name, user.id, request.idempotencyKey, () => getService(strapi, 'runs').create(
         {
           action: name,
@@ -397,8 +451,9 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           skippedReasons: selection.skipped,
           revertible: Boolean(definition.revertible),
           revertOf: resolved.revertOf ?? null,
+          runAt: resolved.runAt ?? null,
         },
-        { status: queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'worker').id, params, selection: request.selection },
+        { status: scheduled ? 'scheduled' : queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'worker').id, params, selection: request.selection },
         selection.permittedIds,
         CHUNK_SIZE[definition.mode]
       ));
@@ -407,7 +462,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const run = created.run;
 
       if (queued) {
-        getService(strapi, 'jobs').wake();
+        if (!scheduled) getService(strapi, 'jobs').wake();
         return { kind: 'queued', run };
       }
       if (output && acceptsFile(output.contentType)) {

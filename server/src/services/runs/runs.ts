@@ -12,7 +12,7 @@ import { columnName, findModel } from '../../utils/models';
  */
 const RUN_FIELDS = [
   'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
-  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'finishedAt',
+  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'runAt', 'finishedAt',
   'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType', 'revertible', 'revertOf', 'revertedBy', 'undoPurgedAt',
 ] as const;
 
@@ -40,6 +40,7 @@ export interface RunRow {
   message: string | null;
   failures: Run['failures'] | null;
   startedAt: Date | string;
+  runAt: Date | string | null;
   finishedAt: Date | string | null;
   durationMs: number | null;
   idempotencyKey: string | null;
@@ -59,7 +60,7 @@ void sameColumns;
 const toIso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 const FINISHED: RunStatus[] = ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled'];
 
-const ACTIVE: RunStatus[] = ['queued', 'running'];
+const ACTIVE: RunStatus[] = ['scheduled', 'queued', 'running'];
 
 /** Whether the run can be undone now, and why not (see RunUndo). */
 const undoOf = (row: RunRow, retentionDays: number): RunUndo => {
@@ -100,6 +101,7 @@ export const toRun = (row: RunRow, retentionDays = 30): Run => ({
   message: row.message ?? null,
   failures: row.failures ?? [],
   startedAt: toIso(row.startedAt)!,
+  runAt: toIso(row.runAt),
   finishedAt: toIso(row.finishedAt),
   durationMs: row.durationMs ?? null,
   idempotencyKey: row.idempotencyKey ?? null,
@@ -127,6 +129,8 @@ export interface RunStart {
   revertible?: boolean;
   /** a revert: the run it undoes */
   revertOf?: number | null;
+  /** a scheduled run: when it starts */
+  runAt?: Date | null;
 }
 
 /** What a worker needs to resume a run: kept on the row, not shown in the audit log. */
@@ -164,7 +168,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Creates the run row with its frozen selection, in one transaction: a run never exists without its chunks. */
     async create(
       run: RunStart,
-      job: { status: 'queued' | 'running'; claimedBy: string | null; params: Record<string, unknown>; selection: Selection },
+      job: { status: 'scheduled' | 'queued' | 'running'; claimedBy: string | null; params: Record<string, unknown>; selection: Selection },
       permittedIds: string[],
       chunkSize: number
     ): Promise<Run> {
@@ -214,13 +218,23 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** A scheduled run's time (run now); false when it is no longer scheduled. */
+    async moveRunAt(id: number, runAt: Date): Promise<boolean> {
+      const table = strapi.db.metadata.get(RUN_UID).tableName;
+      const changed = await strapi.db.connection(table)
+        .where({ id, [columnName(strapi, RUN_UID, 'status')]: 'scheduled' })
+        .update({ [columnName(strapi, RUN_UID, 'runAt')]: runAt });
+      return changed > 0;
+    },
+
     /**
      * Asks a run to stop. A queued run is cancelled at once; a running one stops between chunks.
      * Returns the run as it stands (null when it does not exist).
      */
     async requestCancel(id: number): Promise<{ run: Run | null; cancelledNow: boolean }> {
       const cancelledNow = await strapi.db.connection(strapi.db.metadata.get(RUN_UID).tableName)
-        .where({ id, status: 'queued' })
+        .whereIn('status', ['queued', 'scheduled'])
+        .where({ id })
         .update({ status: 'cancelled' })
         .then((n: number) => n > 0);
       if (!cancelledNow) await query().update({ where: { id, status: 'running' }, data: { cancelRequested: true } }).catch(() => undefined);

@@ -1,0 +1,70 @@
+import type { Core } from '@strapi/strapi';
+import type { PlannedField, PreviewPlan } from '../../contracts';
+import type { BulkActionDefinition, PreviewContext, RunUser } from '../../types';
+import { PLANNED_LISTED, PREVIEW_CHUNK } from '../../constants';
+import { chunk } from '../../utils/arrays';
+import { getService } from '../../utils/services';
+import { yieldToEventLoop } from './run-context';
+
+/** Thrown at the end of each preview chunk: its transaction rolls back, whatever the hook wrote. */
+class PreviewRollback extends Error {}
+
+/**
+ * Calls an action's `preview` hook over the permitted selection and gathers what it reports into
+ * the preview's plan: how many entries would change, which are left alone and why, and the first
+ * planned changes before → after, labelled with the entries' main field.
+ */
+export async function previewPlan(
+  strapi: Core.Strapi,
+  definition: BulkActionDefinition,
+  args: { uid: string; locale: string | null; user: RunUser; params: Record<string, unknown>; documentIds: string[]; scope: Record<string, unknown> }
+): Promise<PreviewPlan> {
+  const { documentIds } = args;
+  const skippedBy = new Map<string, string>();
+  const planned: Array<{ documentId: string; fields: PlannedField[] }> = [];
+  const counts: Record<string, number> = {};
+
+  const context: PreviewContext = {
+    uid: args.uid as PreviewContext['uid'],
+    locale: args.locale,
+    user: args.user,
+    params: args.params,
+    count: documentIds.length,
+    strapi,
+    async eachChunk(fn) {
+      for (const part of chunk(documentIds, PREVIEW_CHUNK)) {
+        try {
+          await strapi.db.transaction(async ({ trx }) => {
+            await fn(part, { trx });
+            throw new PreviewRollback();
+          });
+        } catch (error) {
+          if (!(error instanceof PreviewRollback)) throw error;
+        }
+        await yieldToEventLoop();
+      }
+    },
+    skip(documentId, reason) {
+      if (!skippedBy.has(documentId)) skippedBy.set(documentId, reason);
+    },
+    change(documentId, fields) {
+      if (planned.length < PLANNED_LISTED && !skippedBy.has(documentId)) planned.push({ documentId, fields });
+    },
+    wantsChanges: () => planned.length < PLANNED_LISTED,
+    tally(code, n = 1) {
+      counts[code] = (counts[code] ?? 0) + n;
+    },
+  };
+  await definition.preview!(context);
+
+  const skipped: Record<string, number> = {};
+  for (const reason of skippedBy.values()) skipped[reason] = (skipped[reason] ?? 0) + 1;
+  const labels = await getService(strapi, 'selection').sample(args.uid, planned.map((entry) => entry.documentId), args.scope, PLANNED_LISTED);
+  const labelOf = new Map(labels.map((entry) => [entry.documentId, entry.label]));
+  return {
+    willChange: documentIds.length - skippedBy.size,
+    skipped,
+    changes: planned.map((entry) => ({ ...entry, label: labelOf.get(entry.documentId) ?? entry.documentId })),
+    counts,
+  };
+}
