@@ -149,6 +149,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         name,
         label: field.label ?? name,
         ...(field.type === 'attribute' || field.type === 'attributes' || field.type === 'changes' ? { options: optionsFor(uid, ability, field) } : {}),
+        // a mapping offers the fields a file may fill: those the user may read, relations included
+        ...(field.type === 'mapping' ? { options: attributeOptions(uid, ability, 'read', { relations: true }) } : {}),
       }));
     },
 
