@@ -155,7 +155,7 @@ describe('admin API: settings, action lists, guards and input validation', () =>
     it('refuses bad run-list queries with 400', async () => {
       for (const [query, message] of [
         ['pageSize=1000', 'query.pageSize: Number must be less than or equal to 100'],
-        ['status=done', "query.status: Invalid enum value. Expected 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'cancelled', received 'done'"],
+        ['status=done', "query.status: Invalid enum value. Expected 'scheduled' | 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'cancelled', received 'done'"],
         ['sort=id', "query: Unrecognized key(s) in object: 'sort'"],
       ]) {
         const res = await app.as('admin').get(`/bulk-actions/runs?${query}`);

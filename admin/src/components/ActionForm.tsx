@@ -17,7 +17,8 @@ import {
 import type { AttributeOption, FormField } from '../../../server/src/contracts';
 import { useT } from '../hooks/useT';
 import { ChangesInput, type FormContext } from './ChangesInput';
-import { MappingInput, UploadInput } from './FileInputs';
+import { MappingInput } from './MappingInput';
+import { UploadInput } from './UploadInput';
 import type { UploadSummary } from '../../../server/src/contracts';
 
 export type FormValues = Record<string, unknown>;

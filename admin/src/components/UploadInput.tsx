@@ -1,13 +1,10 @@
 import * as React from 'react';
-import { Box, Button, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
-import type { AttributeOption, CreateUploadResponse, UploadSummary } from '../../../server/src/contracts';
+import type { CreateUploadResponse, UploadSummary } from '../../../server/src/contracts';
 import { useT } from '../hooks/useT';
 
-/**
- * The inputs of update-from-file: a drop zone that uploads the file (the server stores it and
- * answers its columns), and the column → field mapping with the automatic choices filled in.
- */
+/** The file of update-from-file: a drop zone that uploads it (the server stores it and answers its columns). */
 
 interface UploadInputProps {
   name: string;
@@ -90,57 +87,3 @@ export const UploadInput = ({ name, label, upload, onUploaded, hasError }: Uploa
   );
 };
 
-const IGNORE = '\u0000ignore';
-const KEY_COLUMNS = ['documentId', 'locale'];
-
-/** The field a column fills when nothing is chosen: the one named by its header. */
-export const automaticField = (column: string, options: AttributeOption[]) =>
-  KEY_COLUMNS.includes(column) || options.some((option) => option.name === column) ? column : null;
-
-interface MappingInputProps {
-  name: string;
-  upload: UploadSummary | null;
-  options: AttributeOption[];
-  value: unknown;
-  onChange: (value: Record<string, string | null>) => void;
-  hasError: boolean;
-}
-
-export const MappingInput = ({ name, upload, options, value, onChange, hasError }: MappingInputProps) => {
-  const { t } = useT();
-  if (!upload) {
-    return (
-      <Typography variant="pi" textColor="neutral600">
-        {t('mapping.upload-first', 'Upload a file first.')}
-      </Typography>
-    );
-  }
-  const mapping = (value && typeof value === 'object' ? value : {}) as Record<string, string | null>;
-  const chosen = (column: string) => (Object.hasOwn(mapping, column) ? mapping[column] : automaticField(column, options));
-  const choices = [...KEY_COLUMNS, ...options.map((option) => option.name)];
-  return (
-    <Flex direction="column" gap={2} alignItems="stretch">
-      {upload.columns.map((column) => (
-        <Flex key={column} gap={2} justifyContent="space-between">
-          <Typography variant="omega" style={{ minWidth: '40%' }}>
-            {column}
-          </Typography>
-          <SingleSelect
-            name={`${name}.${column}`}
-            aria-label={t('mapping.column', 'Field for the column {column}', { column })}
-            value={chosen(column) ?? IGNORE}
-            onChange={(next) => onChange({ ...Object.fromEntries(upload.columns.map((c) => [c, chosen(c)])), [column]: next === IGNORE ? null : String(next) })}
-            hasError={hasError}
-          >
-            <SingleSelectOption value={IGNORE}>{t('mapping.ignore', 'Ignore this column')}</SingleSelectOption>
-            {choices.map((choice) => (
-              <SingleSelectOption key={choice} value={choice}>
-                {choice}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Flex>
-      ))}
-    </Flex>
-  );
-};
