@@ -27,6 +27,11 @@ export default ({ env }) => ({
         ...(env('BULK_ACTIONS_EXPORT_THRESHOLD') ? { thresholds: { export: env.int('BULK_ACTIONS_EXPORT_THRESHOLD') } } : {}),
         ...(env('BULK_ACTIONS_EXPORT_DIR') ? { exportDir: env('BULK_ACTIONS_EXPORT_DIR') } : {}),
       },
+      // and the upload limits, so tests can refuse a file over them without writing 50 MB
+      uploads: {
+        maxBytes: env.int('BULK_ACTIONS_UPLOAD_MAX_BYTES', 50 * 1024 * 1024),
+        maxRows: env.int('BULK_ACTIONS_UPLOAD_MAX_ROWS', 200000),
+      },
     },
   },
 });

@@ -126,6 +126,9 @@ export interface ValidateContext {
   model: Schema.ContentType;
   /** may the user use this attribute for this CM action (field-level permission)? */
   canUseField: (field: string, action: 'read' | 'update') => boolean;
+  /** the user confirming or previewing */
+  user: { id: number };
+  strapi: Core.Strapi;
 }
 
 export interface BulkActionDefinition<Params extends Record<string, unknown> = Record<string, any>> {

@@ -36,7 +36,7 @@ describe('admin API: settings, action lists, guards and input validation', () =>
       // other content types keep theirs
       const again = await app.as('admin').put('/bulk-actions/settings').send({ contentTypes: { [CATEGORY]: { actions: ['*'] } } });
       expect(again.body.data.contentTypes[ARTICLE]).toEqual({ actions: ['update-field', 'export-csv'], replaceBuiltIns: false });
-      expect(names(await app.as('editor').get(`/bulk-actions/content-types/${CATEGORY}/actions`))).toEqual(['update-field', 'export-csv', 'delete']);
+      expect(names(await app.as('editor').get(`/bulk-actions/content-types/${CATEGORY}/actions`))).toEqual(['update-field', 'export-csv', 'update-from-file', 'delete']);
     });
 
     it('lets the app pre-enable in config until an administrator saves', async () => {
@@ -179,7 +179,7 @@ describe('admin API: settings, action lists, guards and input validation', () =>
     it('refuses bad run-list queries with 400', async () => {
       for (const [query, message] of [
         ['pageSize=1000', 'query.pageSize: Number must be less than or equal to 100'],
-        ['status=done', "query.status: Invalid enum value. Expected 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'cancelled', received 'done'"],
+        ['status=done', "query.status: Invalid enum value. Expected 'scheduled' | 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'cancelled', received 'done'"],
         ['sort=id', "query: Unrecognized key(s) in object: 'sort'"],
       ]) {
         const res = await app.as('admin').get(`/bulk-actions/runs?${query}`);

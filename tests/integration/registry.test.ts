@@ -21,9 +21,9 @@ describe('the action registry (developer API)', () => {
 
   it('lists the built-ins and the playground actions per content type', () => {
     const names = (uid: string) => actions().list(uid).map((a: { name: string }) => a.name);
-    expect(names(ARTICLE)).toEqual(['update-field', 'publish', 'unpublish', 'export-csv', 'delete', 'mark-reviewed']);
+    expect(names(ARTICLE)).toEqual(['update-field', 'publish', 'unpublish', 'export-csv', 'update-from-file', 'delete', 'mark-reviewed']);
     // no draft & publish on extraction configs: no publish/unpublish
-    expect(names(EXTRACTION_CONFIG)).toEqual(['update-field', 'export-csv', 'delete', 'run-now']);
+    expect(names(EXTRACTION_CONFIG)).toEqual(['update-field', 'export-csv', 'update-from-file', 'delete', 'run-now']);
   });
 
   it.each([

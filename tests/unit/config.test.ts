@@ -7,6 +7,7 @@ describe('plugin config', () => {
       contentTypes: {},
       filters: { maxDepth: 10, maxTerms: 100, maxValues: 1000, maxRelationDepth: 4, maxJoins: 20, maxNodes: 2000, maxValueLength: 1000 },
       maxSelection: 10_000,
+      uploads: { maxBytes: 50 * 1024 * 1024, maxRows: 200_000, maxColumns: 500, expiryHours: 24 },
       jobs: {
         worker: true,
         pollIntervalMs: 1000,

@@ -32,7 +32,7 @@ describe('service dependencies', () => {
   it('finds every registered service and what it looks up', () => {
     const graph = dependencies();
     expect(Object.keys(graph).sort()).toEqual(
-      ['actions', 'chunks', 'content-types', 'executor', 'forms', 'jobs', 'outputs', 'permissions', 'run-access', 'runner', 'runs', 'selection', 'settings', 'signals', 'undo', 'worker'].sort()
+      ['actions', 'chunks', 'content-types', 'executor', 'forms', 'jobs', 'outputs', 'permissions', 'run-access', 'runner', 'runs', 'schedule', 'selection', 'settings', 'signals', 'undo', 'uploads', 'worker'].sort()
     );
     expect(graph.runner).toEqual(expect.arrayContaining(['executor', 'selection', 'runs']));
     for (const deps of Object.values(graph)) for (const dep of deps) expect(Object.keys(graph)).toContain(dep);

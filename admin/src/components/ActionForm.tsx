@@ -17,6 +17,9 @@ import {
 import type { AttributeOption, FormField } from '../../../server/src/contracts';
 import { useT } from '../hooks/useT';
 import { ChangesInput, type FormContext } from './ChangesInput';
+import { MappingInput } from './MappingInput';
+import { UploadInput } from './UploadInput';
+import type { UploadSummary } from '../../../server/src/contracts';
 
 export type FormValues = Record<string, unknown>;
 
@@ -196,6 +199,8 @@ interface ActionFormProps {
 /** An action's form, rendered from the schema the server sends; errors come from the server's validation. */
 export const ActionForm = ({ form, values, errors, onChange, context }: ActionFormProps) => {
   const { t } = useT();
+  // the file of an `upload` field, whose columns a `mapping` field maps
+  const [upload, setUpload] = React.useState<UploadSummary | null>(null);
 
   const rangeHint = (spec: ValueSpec) => {
     if (spec.min !== undefined && spec.max !== undefined) return t('form.range', 'Between {min} and {max}', { min: spec.min, max: spec.max });
@@ -224,6 +229,21 @@ export const ActionForm = ({ form, values, errors, onChange, context }: ActionFo
               )}
             />
           );
+        } else if (field.type === 'upload') {
+          input = (
+            <UploadInput
+              name={field.name}
+              label={field.label}
+              upload={upload}
+              hasError={Boolean(error)}
+              onUploaded={(next) => {
+                setUpload(next);
+                onChange(field.name, next?.id);
+              }}
+            />
+          );
+        } else if (field.type === 'mapping') {
+          input = <MappingInput name={field.name} upload={upload} options={field.options ?? []} value={value} onChange={(next) => onChange(field.name, next)} hasError={Boolean(error)} />;
         } else if (field.type === 'attribute') {
           input = (
             <SingleSelect

@@ -50,6 +50,16 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    /** Update from a file: limits of an uploaded file, and how long an upload is kept. */
+    uploads: z
+      .object({
+        maxBytes: positive(50 * 1024 * 1024),
+        maxRows: positive(200_000),
+        maxColumns: positive(500),
+        expiryHours: z.number().positive().default(24),
+      })
+      .strict()
+      .default({}),
     /** Undo: what a revertible run changed is kept this long after it finished, then purged. */
     undo: z
       .object({ retentionDays: z.number().positive().default(30) })

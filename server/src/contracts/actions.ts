@@ -17,6 +17,10 @@ export const FORM_FIELD_TYPES = [
   'attribute-value',
   /** a list of changes `{ field, op, value? }` to the content type's fields (the edit-fields action) */
   'changes',
+  /** an upload of the user's (its id, from POST /uploads) */
+  'upload',
+  /** the columns of an upload mapped to fields: `{ column: field | null }` (null: ignored) */
+  'mapping',
 ] as const;
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
 
@@ -154,6 +158,10 @@ export const SKIP_REASONS = {
   changedSince: 'changed-since',
   /** the entry already holds what the run would write: it is left untouched */
   unchanged: 'unchanged',
+  /** update-from-file: no row of the file names the entry */
+  notInFile: 'not-in-file',
+  /** update-from-file: several rows of the file name the entry */
+  duplicateKey: 'duplicate-key',
 } as const;
 
 /** One field of a planned change: what the entry holds and what the run would write. */

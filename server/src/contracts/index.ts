@@ -8,3 +8,4 @@ export * from './info';
 export * from './actions';
 export * from './runs';
 export * from './settings';
+export * from './uploads';

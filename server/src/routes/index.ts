@@ -41,6 +41,9 @@ export default {
       { method: 'POST', path: '/runs/:id/run-now', handler: 'runs.runNow', config: authenticated },
       { method: 'POST', path: '/runs/:id/retry', handler: 'runs.retry', config: authenticated },
       { method: 'POST', path: '/runs/:id/revert', handler: 'runs.revert', config: authenticated },
+      // an upload is its owner's: the service answers 404 to anyone else
+      { method: 'POST', path: '/uploads', handler: 'uploads.create', config: authenticated },
+      { method: 'DELETE', path: '/uploads/:id', handler: 'uploads.delete', config: authenticated },
       { method: 'GET', path: '/settings', handler: 'settings.get', config: guarded([PLUGIN_PERMISSIONS.settingsRead]) },
       { method: 'PUT', path: '/settings', handler: 'settings.update', config: guarded([PLUGIN_PERMISSIONS.settingsUpdate]) },
     ],

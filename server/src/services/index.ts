@@ -15,6 +15,7 @@ import schedule from './runs/schedule';
 import selection from './access/selection';
 import settings from './settings/settings';
 import signals from './runs/signals';
+import uploads from './uploads/uploads';
 
 export default {
   actions,
@@ -34,4 +35,5 @@ export default {
   selection,
   settings,
   signals,
+  uploads,
 };

@@ -116,6 +116,9 @@ same<z.infer<typeof listRunsQuerySchema>, ListRunsQuery>(true);
 
 export const runIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive();
 
+/** DELETE /uploads/:id */
+export const uploadIdParamSchema = z.coerce.number({ invalid_type_error: 'must be a number' }).int().positive().max(2_147_483_647);
+
 /** Bodies of run commands that take nothing (undo, run now): any key is refused. */
 export const emptyBodySchema = z.object({}).strict();
 

@@ -190,11 +190,14 @@ function invalidCondition(knex: Knex, field: EditableField, expression: (ref: st
  * the one row of a target without it; the run's locale (or the default) of a localized target.
  * Targets deleted since the request was validated are left out.
  */
-export async function resolveTargets(strapi: Core.Strapi, sourceUid: string, field: EditableField, documentIds: string[], locale: string | null) {
+export async function resolveTargets(
+  strapi: Core.Strapi, sourceUid: string, field: EditableField, documentIds: string[], locale: string | null,
+  /** inside a chunk: its transaction (SQLite has one connection, which the chunk holds) */
+  knex: Knex = strapi.db.connection
+) {
   if (field.kind !== 'relation') return [];
   const target = getModel(strapi, field.target);
   const meta = strapi.db.metadata.get(field.target as any);
-  const knex = strapi.db.connection;
   let query = knex(meta.tableName).select('id', columnName(strapi, field.target, 'documentId') + ' as documentId').whereIn(columnName(strapi, field.target, 'documentId'), documentIds);
   if (hasDraftAndPublish(target) && hasDraftAndPublish(getModel(strapi, sourceUid))) query = query.whereNull(columnName(strapi, field.target, 'publishedAt'));
   if (isLocalized(target)) {

@@ -149,6 +149,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         name,
         label: field.label ?? name,
         ...(field.type === 'attribute' || field.type === 'attributes' || field.type === 'changes' ? { options: optionsFor(uid, ability, field) } : {}),
+        // a mapping offers the fields a file may fill: those the user may read, relations included
+        ...(field.type === 'mapping' ? { options: attributeOptions(uid, ability, 'read', { relations: true }) } : {}),
       }));
     },
 
@@ -157,7 +159,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
       definition: BulkActionDefinition,
       uid: string,
       ability: UserAbility,
-      submitted: Record<string, unknown> = {}
+      submitted: Record<string, unknown> = {},
+      user: { id: number } = { id: 0 }
     ): Promise<Record<string, unknown>> {
       const form = definition.form ?? {};
       const problems: Array<{ path: string[]; message: string }> = [];
@@ -219,6 +222,14 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
                   .array(one, { invalid_type_error: 'must be a list of attribute names' })
                   .min(1, 'must name at least one attribute')
                   .refine((list) => new Set(list).size === list.length, 'must not repeat an attribute');
+        } else if (field.type === 'upload') {
+          schema = z.number({ invalid_type_error: 'must be an upload id' }).int('must be an upload id').positive('must be an upload id').max(2_147_483_647);
+        } else if (field.type === 'mapping') {
+          schema = z
+            .record(z.string().min(1).max(200), z.string({ invalid_type_error: 'must be a field name or null' }).min(1).max(200).nullable(), {
+              invalid_type_error: 'must be an object of column → field name or null',
+            })
+            .refine((mapping) => Object.keys(mapping).length <= 500, 'must map at most 500 columns');
         } else if (field.type === 'attribute-value') {
           const attributeName = params[field.of!];
           const attribute = typeof attributeName === 'string' ? model(uid).attributes[attributeName] : undefined;
@@ -249,6 +260,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
           uid: uid as UID.ContentType,
           model: contentTypeSchema(strapi, uid),
           canUseField: (fieldName, action) => permissions().canUseField(ability, uid, fieldName, action),
+          user,
+          strapi,
         });
       }
       return params;

@@ -45,6 +45,7 @@ const createJobsService = ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'outputs').purgeExpired(config().exportRetentionHours);
     const undo = strapi.config.get(`plugin::${PLUGIN_ID}.undo`) as PluginConfig['undo'];
     await getService(strapi, 'undo').purgeExpired(undo.retentionDays);
+    await getService(strapi, 'uploads').purgeExpired();
   };
 
   const tick = () => {

@@ -338,7 +338,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         skippedSample: await this.skippedSample(uid, selection, caller.ability),
       };
       if (request.params !== undefined && definition.preview) {
-        const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params);
+        const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params, caller.user);
         await getService(strapi, 'forms').checkSelection(definition, uid, params, selection.permittedIds.length);
         result.plan = await previewPlan(strapi, definition, {
           uid, locale, user, params, documentIds: selection.permittedIds, scope: selection.scope,
@@ -419,7 +419,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const previous = await earlierRun(uid, name, user.id, request.idempotencyKey);
       if (previous) return { kind: 'finished', run: previous };
       const locale = await resolveLocale(uid, request.locale);
-      const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params ?? {});
+      const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params ?? {}, caller.user);
       const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
       });
