@@ -103,6 +103,11 @@ export interface PreviewContext<Params extends Record<string, unknown> = Record<
   wantsChanges(): boolean;
   /** a count of the action's own, shown with the plan (e.g. rows of a file that match no entry) */
   tally(code: string, n?: number): void;
+  /**
+   * A param the confirmed run should take from this plan when the editor left it empty (e.g. the
+   * time of a dry run, so entries changed after it are skipped): the admin sends it with the run.
+   */
+  carry(name: keyof Params & string, value: unknown): void;
   strapi: Core.Strapi;
 }
 

@@ -193,12 +193,16 @@ describe('update from a file', () => {
 
   it('skips an entry changed after the dry run as changed-since', async () => {
     const ids = (await enDrafts()).slice(20, 22);
-    const since = new Date(Date.now() - 1000).toISOString();
     const file = (await exportFile(ids, 'csv')).toString('utf8');
     const lines = file.trimEnd().split('\r\n');
     const title = lines[0].split(',').indexOf('title');
     const edited = lines.map((line, i) => (i === 0 ? line : line.split(',').map((cell, c) => (c === title ? `New ${i}` : cell)).join(',')));
     const summary = await uploaded(edited.join('\r\n'), 'late.csv');
+    // the dry run answers its time for the run to carry (the admin sends it with the confirm)
+    const dryRun = await app.as('editor').post(RUN_URL.replace(/\/run$/, '/preview')).send({ selection: { documentIds: ids }, locale: 'en', params: { upload: summary.id } });
+    expect(dryRun.status).toBe(200);
+    const since = dryRun.body.data.plan.carry.since;
+    expect(Math.abs(Date.parse(since) - Date.now())).toBeLessThan(60_000);
     // one entry is changed after the dry run's moment
     await app.knex()('articles').where({ document_id: ids[0] }).update({ updated_at: new Date(Date.now() + 60_000) });
     const res = await apply(ids, { upload: summary.id, since });

@@ -221,7 +221,8 @@ export const useBulkActionFlow = (
     try {
       const outcome = await runAction(model, action.name, {
         ...body(selection),
-        params: paramsOf(action.form, values),
+        // what the plan says the run should carry (e.g. the dry run's time), unless the editor set it
+        params: { ...(planData?.carry ?? {}), ...paramsOf(action.form, values) },
         idempotencyKey: idempotencyKey.current,
         ...(later && runAt ? { runAt } : {}),
       });

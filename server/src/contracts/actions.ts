@@ -186,6 +186,8 @@ export interface PreviewPlan {
   changes: PlannedChange[];
   /** further facts as counts by code (an action's own, e.g. rows of a file that match no entry) */
   counts: Record<string, number>;
+  /** params the run should carry from this plan where the form leaves them empty (e.g. the dry run's time) */
+  carry: Record<string, unknown>;
 }
 
 /** An entry the run leaves out, by name: shown in the preview so the editor knows which and why. */

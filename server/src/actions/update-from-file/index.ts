@@ -208,6 +208,8 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
   },
 
   async preview(run) {
+    // the dry run's time: the run skips entries changed after it (changed-since)
+    const checkedAt = new Date().toISOString();
     const prepared = await prepare(run.strapi, run.uid, run.locale, run.user.id, run.params);
     await run.eachChunk(async (documentIds, { trx }) => {
       const chunk = await planEntries(prepared, run.locale, documentIds, trx, run.wantsChanges());
@@ -218,6 +220,7 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     if (unmatched) run.tally('rows-not-in-selection', unmatched);
     if (prepared.index.otherLocale) run.tally('rows-of-another-locale', prepared.index.otherLocale);
     if (prepared.index.duplicates.size) run.tally('duplicate-keys', prepared.index.duplicates.size);
+    if (!run.params.since) run.carry('since', checkedAt);
   },
 
   async handler(run: RunContext<FileParams>) {

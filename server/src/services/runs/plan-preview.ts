@@ -23,6 +23,8 @@ export async function previewPlan(
   const skippedBy = new Map<string, string>();
   const planned: Array<{ documentId: string; fields: PlannedField[] }> = [];
   const counts: Record<string, number> = {};
+  const carry: Record<string, unknown> = {};
+  const form = definition.form ?? {};
 
   const context: PreviewContext = {
     uid: args.uid as PreviewContext['uid'],
@@ -54,6 +56,11 @@ export async function previewPlan(
     tally(code, n = 1) {
       counts[code] = (counts[code] ?? 0) + n;
     },
+    carry(name, value) {
+      // only a field of the action's form: the run validates it as any param
+      if (!Object.hasOwn(form, name)) throw new Error(`preview: carry("${name}") names no field of the action's form`);
+      carry[name] = value;
+    },
   };
   await definition.preview!(context);
 
@@ -66,5 +73,6 @@ export async function previewPlan(
     skipped,
     changes: planned.map((entry) => ({ ...entry, label: labelOf.get(entry.documentId) ?? entry.documentId })),
     counts,
+    carry,
   };
 }
