@@ -3,6 +3,7 @@ import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { styled } from 'styled-components';
 import { useNotification } from '@strapi/strapi/admin';
 import { useCancelRunMutation, useRunNowMutation } from '../api';
+import { useRunFormat } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
 import { isActive, type RunView } from '../types';
 import { parseError } from '../utils/errors';
@@ -42,18 +43,18 @@ interface RunProgressBarProps {
   label?: string;
 }
 
-/** processed / total with a cancel button, for a queued or running run. */
+/** processed / total with a cancel button, for a queued or running run; a scheduled one's time with Run now. */
 export const RunProgressBar = ({ run, compact, label }: RunProgressBarProps) => {
   const { t, formatNumber } = useT();
+  const format = useRunFormat();
   const { toggleNotification } = useNotification();
   const [cancelRun, { isLoading: isCancelling }] = useCancelRunMutation();
   const [runNow, { isLoading: isStarting }] = useRunNowMutation();
   const processed = run.processed ?? run.succeeded + run.skipped + run.failed;
   const percent = run.total > 0 ? Math.min(100, Math.round((processed / run.total) * 100)) : 0;
-  const { formatDate } = useT();
   const text =
     run.status === 'scheduled' && run.runAt
-      ? t('progress.scheduled', 'Scheduled for {time}', { time: formatDate(new Date(run.runAt), { dateStyle: 'medium', timeStyle: 'short' }) })
+      ? format.scheduledFor(run.runAt)
       : run.status === 'queued'
       ? t('progress.queued', 'Waiting to start…')
       : t('progress.text', '{processed} of {total} processed', {

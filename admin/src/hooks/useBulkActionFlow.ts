@@ -13,6 +13,7 @@ import { useListSelection } from './useListSelection';
 import { useRunAction } from './useRunAction';
 import { useRunNotification } from './useRunNotification';
 import { useT } from './useT';
+import { useRunFormat } from './useRunFormat';
 import { useDebouncedValue } from './useDebouncedValue';
 
 /** How long the form must rest before the plan of the run is asked for again. */
@@ -61,7 +62,8 @@ export const useBulkActionFlow = (
   onClose: () => void,
   { initialAction, opener: givenOpener }: { initialAction?: string; opener?: HTMLElement | null } = {}
 ) => {
-  const { t, formatNumber, formatDate } = useT();
+  const { t, formatNumber } = useT();
+  const format = useRunFormat();
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const runAction = useRunAction();
@@ -232,10 +234,7 @@ export const useBulkActionFlow = (
         return finish(outcome.run, action.label, t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName }));
       }
       if (outcome.kind === 'run') {
-        if (outcome.run.status === 'scheduled' && outcome.run.runAt) {
-          const time = formatDate(new Date(outcome.run.runAt), { dateStyle: 'medium', timeStyle: 'short' });
-          return finish(outcome.run, action.label, t('result.scheduled', 'Scheduled for {time}', { time }));
-        }
+        if (outcome.run.status === 'scheduled' && outcome.run.runAt) return finish(outcome.run, action.label, format.scheduledFor(outcome.run.runAt));
         if (!isActive(outcome.run)) return finish(outcome.run, action.label);
         activeRuns.track({ id: outcome.run.id, model, action: action.name, label: action.label });
         return setBackgroundRun(outcome.run);

@@ -38,7 +38,7 @@ export const handlerLines = (run: Pick<RunView, 'message' | 'status'>): string[]
 
 /** Texts of runs: statuses, skip reasons, counts, durations. */
 export const useRunFormat = () => {
-  const { t, formatNumber } = useT();
+  const { t, formatNumber, formatDate } = useT();
 
   return React.useMemo(() => {
     const statusLabel = (status: RunStatus | string) => {
@@ -130,8 +130,13 @@ export const useRunFormat = () => {
       return t('duration.min', '{m} min {s} s', { m: formatNumber(minutes), s: formatNumber(seconds) });
     };
 
+    /** "Scheduled for 2 Dec 2026, 09:00": when a scheduled run starts, in the editor's locale. */
+    const scheduledFor = (runAt: string) =>
+      t('progress.scheduled', 'Scheduled for {time}', { time: formatDate(new Date(runAt), { dateStyle: 'medium', timeStyle: 'short' }) });
+
     return {
       statusLabel,
+      scheduledFor,
       statusVariant: (status: RunStatus) => STATUS_VARIANTS[status] ?? 'neutral',
       notificationType: (status: RunStatus) => NOTIFICATION_TYPES[status] ?? 'info',
       reasonLabel,
@@ -140,5 +145,5 @@ export const useRunFormat = () => {
       summary,
       duration,
     };
-  }, [t, formatNumber]);
+  }, [t, formatNumber, formatDate]);
 };

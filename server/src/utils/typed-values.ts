@@ -18,7 +18,8 @@ export const jsonValue = (type: string, value: unknown): unknown => {
   if (type === 'boolean') return Boolean(value);
   if (type === 'date') return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
   if (type === 'datetime') {
-    const date = value instanceof Date ? value : new Date(String(value));
+    // SQLite hands raw date-times back as epoch milliseconds (a number, or digits)
+    const date = value instanceof Date ? value : new Date(typeof value === 'number' || /^\d+$/.test(String(value)) ? Number(value) : String(value));
     return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
   }
   return typeof value === 'object' ? JSON.stringify(value) : String(value);

@@ -386,25 +386,22 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
 /** `a IS NOT DISTINCT FROM b` in each dialect's spelling (both sides may be NULL). */
 const differs = (dialect: Dialect, left: string) => (dialect === 'postgres' ? `${left} IS DISTINCT FROM ?` : `NOT (${left} IS ?)`);
 
-/** Whether link targets `current` (in link order) become something else under a relation or media change. */
-export function linksChange(op: string, current: number[], targets: number[]) {
-  const have = new Set(current);
-  switch (op) {
-    case 'clear':
-      return current.length > 0;
-    case 'add':
-      return targets.some((target) => !have.has(target));
-    case 'remove':
-      return targets.some((target) => have.has(target));
-    case 'set':
-      return current.length !== targets.length || current.some((target, i) => target !== targets[i]);
-    default:
-      return true;
-  }
+/** The links a relation or media change leaves, from the current ones in link order (applyPlan writes the same). */
+export function linksAfter(op: string, current: number[], targets: number[]) {
+  if (op === 'clear') return [];
+  if (op === 'set') return targets;
+  if (op === 'remove') return current.filter((id) => !targets.includes(id));
+  return [...current, ...targets.filter((id) => !current.includes(id))];
 }
 
+/** Whether a relation or media change leaves other links (or another order) than `current`. */
+const linksChange = (op: string, current: number[], targets: number[]) => {
+  const after = linksAfter(op, current, targets);
+  return after.length !== current.length || after.some((target, i) => target !== current[i]);
+};
+
 /** The targets a relation or media change names: related rows, or file ids. */
-const changeTargets = (c: ResolvedChange) =>
+export const changeTargets = (c: ResolvedChange) =>
   c.field.kind === 'relation'
     ? c.targetRowIds ?? []
     : ((Array.isArray(c.change.value) ? c.change.value : c.change.value == null ? [] : [c.change.value]) as number[]);

@@ -3,23 +3,10 @@ import type { PlannedField } from '../../contracts';
 import { columnName } from '../../utils/models';
 import { getService } from '../../utils/services';
 import type { EditableField } from './fields';
-import { columnChange, type ChunkPlan, type PlanContext, type ResolvedChange } from './plan';
+import { changeTargets, columnChange, linksAfter, type ChunkPlan, type PlanContext } from './plan';
+import { jsonValue } from '../../utils/typed-values';
 
 type Knex = Core.Strapi['db']['connection'];
-
-/** A column's value as the editor reads it (each database hands some types back its own way). */
-const shown = (type: string, value: unknown): unknown => {
-  if (value === null || value === undefined) return null;
-  if (['integer', 'float', 'decimal'].includes(type)) return Number(value);
-  if (type === 'biginteger') return String(value);
-  if (type === 'boolean') return Boolean(Number(value) || value === true || value === 't');
-  if (type === 'date') return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
-  if (type === 'datetime') {
-    const date = value instanceof Date ? value : new Date(typeof value === 'number' || /^\d+$/.test(String(value)) ? Number(value) : String(value));
-    return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
-  }
-  return value;
-};
 
 /** Labels of related rows (their target's main field) or of files (their name), by id. */
 async function targetLabels(strapi: Core.Strapi, field: EditableField, ids: number[]) {
@@ -35,14 +22,6 @@ async function targetLabels(strapi: Core.Strapi, field: EditableField, ids: numb
   }
   return labels;
 }
-
-/** The links a relation or media change leaves, from the current ones (see applyPlan for the SQL). */
-const linksAfter = (op: string, current: number[], targets: number[]) => {
-  if (op === 'clear') return [];
-  if (op === 'set') return targets;
-  if (op === 'remove') return current.filter((id) => !targets.includes(id));
-  return [...current, ...targets.filter((id) => !current.includes(id))];
-};
 
 /**
  * Before → after of each change for some entries of a planned chunk (those the run would change),
@@ -68,7 +47,7 @@ export async function plannedFields(ctx: PlanContext, trx: Knex, plan: ChunkPlan
       const sql = columnChange(knex, dialect, field, change, column);
       const after = sql.expression ? knex.raw('? as ??', [sql.expression(column), 'after']) : knex.raw('? as ??', [sql.value ?? null, 'after']);
       const found = await trx(meta.tableName).select('id', `${column} as before`, after).whereIn('id', rowIds);
-      for (const row of found) push(row.id, shown(field.attribute.type, row.before), shown(field.attribute.type, sql.expression ? row.after : sql.value));
+      for (const row of found) push(row.id, jsonValue(field.attribute.type, row.before), jsonValue(field.attribute.type, sql.expression ? row.after : sql.value));
     } else if (field.kind === 'component') {
       const joinTable = meta.attributes[field.component].joinTable;
       const componentTable: string = strapi.db.metadata.get(field.componentUid as any).tableName;
@@ -82,7 +61,7 @@ export async function plannedFields(ctx: PlanContext, trx: Knex, plan: ChunkPlan
       const present = new Set<number>();
       for (const row of found) {
         present.add(Number(row.owner));
-        push(Number(row.owner), shown(field.attribute.type, row.before), shown(field.attribute.type, sql.expression ? row.after : sql.value));
+        push(Number(row.owner), jsonValue(field.attribute.type, row.before), jsonValue(field.attribute.type, sql.expression ? row.after : sql.value));
       }
       // an entry without the component gets one: its field starts empty
       let fromEmpty: unknown = sql.value ?? null;
@@ -90,12 +69,10 @@ export async function plannedFields(ctx: PlanContext, trx: Knex, plan: ChunkPlan
         const [row] = await trx.select(knex.raw('? as ??', [sql.expression('x.v'), 'after'])).from(knex.raw('(SELECT NULL AS v) x'));
         fromEmpty = row?.after ?? null;
       }
-      for (const id of rowIds) if (!present.has(id)) push(id, null, shown(field.attribute.type, fromEmpty));
+      for (const id of rowIds) if (!present.has(id)) push(id, null, jsonValue(field.attribute.type, fromEmpty));
     } else {
       const links = plan.links.get(field.name) ?? new Map<number, number[]>();
-      const targets = (c as ResolvedChange).field.kind === 'relation'
-        ? c.targetRowIds ?? []
-        : ((Array.isArray(change.value) ? change.value : change.value == null ? [] : [change.value]) as number[]);
+      const targets = changeTargets(c);
       const pairs = rowIds.map((id) => {
         const current = links.get(id) ?? [];
         return { id, current, after: linksAfter(change.op, current, targets) };

@@ -256,17 +256,8 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
     async sample(uid: string, ids: string[], scope: Where, size = 10) {
       const wanted = ids.slice(0, size);
       if (!wanted.length) return [];
-      const mainField = await this.mainField(uid);
-      const rows = await strapi.db.query(uid as any).findMany({
-        select: ['documentId', ...(mainField ? [mainField] : [])],
-        where: and(scope, { documentId: { $in: wanted } }),
-      });
-      const byId = new Map(rows.map((row: any) => [row.documentId, row]));
-      return wanted.map((documentId) => {
-        const row: any = byId.get(documentId);
-        const label = mainField && row?.[mainField] != null && row[mainField] !== '' ? String(row[mainField]) : documentId;
-        return { documentId, label };
-      });
+      const labels = await this.labels(uid, wanted, scope);
+      return wanted.map((documentId) => ({ documentId, label: labels.get(documentId) ?? documentId }));
     },
 
     /**
@@ -277,7 +268,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       const labels = new Map<string, string>();
       const mainField = await this.mainField(uid);
       if (!ids.length || !mainField) return labels;
-      const localized = Boolean((getModel(strapi, uid) as any).pluginOptions?.i18n?.localized);
+      const localized = isLocalized(getModel(strapi, uid));
       const rows = await strapi.db.query(uid as any).findMany({
         select: ['documentId', mainField],
         where: and(scope, { documentId: { $in: ids } }, localized && locale ? { locale } : {}),

@@ -213,8 +213,9 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Undoes a run: a new run (action `revert`) over the entries it recorded changes for, with the
-     * original action's permissions checked per record as for any run. Entries deleted by the run
+     * Undoes a run: a new run (action `revert`) over the entries it recorded changes for (or, for an
+     * action with its own `revert`, the entries it did), with the original action's permissions
+     * checked per record as for any run. Entries deleted by the run
      * exist nowhere to check conditions on: they come back only for a user whose create permission
      * has no conditions. The original is marked first, so two undos of one run cannot both start.
      */
@@ -225,51 +226,26 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(`"${run.action}" is no longer available for ${run.contentType}: run ${run.id} cannot be undone`);
       }
       getService(strapi, 'permissions').assertCanRun(caller.ability, run.contentType, original);
-      const user = runUser(caller.user);
-      if (original.revert) return this.revertOwnWay(run, original, caller, delivery);
-      // a query-mode action may have recorded document versions (relations, media, components)
-      const mode = await getService(strapi, 'undo').recordedMode(run.id);
+      const undo = getService(strapi, 'undo');
+      // the action's own revert handler works over the entries the run did; otherwise the records
+      // say which entries changed and how (a query-mode action may have recorded document versions)
+      const own = Boolean(original.revert);
+      const mode = own ? original.mode : await undo.recordedMode(run.id);
       const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode } as BulkActionDefinition;
-      const entries = await getService(strapi, 'undo').recordedEntries(run.id);
-      const selection = await getService(strapi, 'selection').resolveRecorded({
-        ability: caller.ability, uid: run.contentType, definition, documentIds: entries, locale: run.locale,
-        recorded: (ids) => getService(strapi, 'undo').recordedEntities(run.id, ids, run.locale),
-      });
+      const entries = own ? await getService(strapi, 'chunks').succeededDocumentIds(run.id) : await undo.recordedEntries(run.id);
+      const selection = own
+        ? await getService(strapi, 'selection').resolve({
+            ability: caller.ability, uid: run.contentType, definition, selection: { documentIds: entries }, locale: run.locale,
+          })
+        : await getService(strapi, 'selection').resolveRecorded({
+            ability: caller.ability, uid: run.contentType, definition, documentIds: entries, locale: run.locale,
+            recorded: (ids) => undo.recordedEntities(run.id, ids, run.locale),
+          });
       if (!(await getService(strapi, 'runs').markReverting(run.id))) {
         throw new errors.ApplicationError(`Run ${run.id} is being undone or was undone already`);
       }
       try {
-        const params: RevertParams = { runId: run.id, mode };
-        const started = await this.launch(
-          {
-            definition, uid: run.contentType, locale: run.locale, user, params, selection, revertOf: run.id,
-            request: { selection: { documentIds: entries }, ...(run.locale ? { locale: run.locale } : {}), params },
-          },
-          delivery
-        );
-        await getService(strapi, 'runs').markReverted(run.id, started.run.id);
-        return started;
-      } catch (error) {
-        await getService(strapi, 'runs').markReverted(run.id, null);
-        throw error;
-      }
-    },
-
-    /**
-     * Undo by the action's own `revert` handler: a revert run over the entries the run did, with the
-     * original action's permissions per record as for any run.
-     */
-    async revertOwnWay(run: Run, original: BulkActionDefinition, caller: Caller, delivery: Delivery): Promise<RunStarted> {
-      const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode: original.mode } as BulkActionDefinition;
-      const entries = await getService(strapi, 'chunks').succeededDocumentIds(run.id);
-      const selection = await getService(strapi, 'selection').resolve({
-        ability: caller.ability, uid: run.contentType, definition, selection: { documentIds: entries }, locale: run.locale,
-      });
-      if (!(await getService(strapi, 'runs').markReverting(run.id))) {
-        throw new errors.ApplicationError(`Run ${run.id} is being undone or was undone already`);
-      }
-      try {
-        const params: RevertParams = { runId: run.id, mode: original.mode, own: true };
+        const params: RevertParams = { runId: run.id, mode, ...(own ? { own: true } : {}) };
         const started = await this.launch(
           {
             definition, uid: run.contentType, locale: run.locale, user: runUser(caller.user), params, selection, revertOf: run.id,
