@@ -90,8 +90,11 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     async notDone(runId: number, limit: number) {
       const entries: Array<{ documentId: string; outcome: 'failed' | 'skipped'; reason: string }> = [];
       let truncated = false;
-      for (const row of await queue.notDoneOutcomes(runId)) {
-        for (const [documentId, outcome] of Object.entries(row)) {
+      // in the chunk's selection order: a JSON object's key order is not kept (PostgreSQL's jsonb sorts keys)
+      for (const { documentIds, outcomes } of await queue.notDoneEntries(runId)) {
+        for (const documentId of documentIds) {
+          if (!Object.hasOwn(outcomes, documentId)) continue;
+          const outcome = outcomes[documentId];
           const entry =
             'failed' in outcome ? { documentId, outcome: 'failed' as const, reason: outcome.failed }
             : 'skipped' in outcome ? { documentId, outcome: 'skipped' as const, reason: outcome.skipped }

@@ -341,13 +341,14 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     },
 
     /** Outcomes of the chunks with skipped or failed entries, in selection order (read only). */
-    async notDoneOutcomes(runId: number): Promise<Outcomes[]> {
+    /** The chunks of a run with a skipped or failed entry: their entries (in selection order) and outcomes. */
+    async notDoneEntries(runId: number): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> {
       const rows = await knex()(chunks())
         .where({ [c('runId')]: runId })
         .where((where: any) => where.where(c('failed'), '>', 0).orWhere(c('skipped'), '>', 0))
         .orderBy(c('position'))
-        .select(c('outcomes'));
-      return rows.map((row: any) => parse(row[c('outcomes')]) ?? {});
+        .select(c('documentIds'), c('outcomes'));
+      return rows.map((row: any) => ({ documentIds: parse(row[c('documentIds')]) ?? [], outcomes: parse(row[c('outcomes')]) ?? {} }));
     },
 
     // ---------------------------------------------------------------- a run's file, in parts
