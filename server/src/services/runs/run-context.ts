@@ -112,10 +112,9 @@ export function createRunContext(args: {
       columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes }),
       written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
       async drafts(documentIds) {
-        const before = new Map<string, Awaited<ReturnType<typeof undo.snapshot>>>();
-        for (const documentId of documentIds) before.set(documentId, await undo.snapshot(uid, documentId, locale, { draftOnly: true }));
+        const before = await undo.snapshotDrafts(uid, documentIds, locale);
         return async () => {
-          for (const [documentId, versions] of before) await undo.recordDocument({ runId, position, uid, documentId, locale, before: versions });
+          if (before.size) await undo.recordDocuments({ runId, position, uid, locale, before });
         };
       },
     };

@@ -29,6 +29,9 @@ const stripIds = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, inner]) => [key, stripIds(inner)]));
 };
 
+/** Rows read or written per query: well under SQLite's 999 bound parameters. */
+const BATCH = 200;
+
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -103,18 +106,66 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const localeWhere = (uid: string, locale: string | null): Where => (locale && isLocalized(getModel(strapi, uid)) ? { locale } : {});
 
-  /** Row ids and timestamps of a document's rows of one locale: what "unchanged since" is checked against. */
-  const stampOf = async (uid: string, documentId: string, locale: string | null) => {
-    const rows = await strapi.db.query(uid as any).findMany({
-      where: { documentId, ...localeWhere(uid, locale) },
-      select: ['id', 'updatedAt', 'publishedAt'],
-      orderBy: { id: 'asc' },
-    });
-    return rows.map((row: any) => ({
-      id: row.id,
-      updatedAt: row.updatedAt ? new Date(row.updatedAt).toISOString() : null,
-      publishedAt: row.publishedAt ? new Date(row.publishedAt).toISOString() : null,
+  type Stamp = Array<{ id: number; updatedAt: string | null; publishedAt: string | null }>;
+  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+  /** Row ids and timestamps of documents' rows of one locale: what "unchanged since" is checked against. */
+  const stampsOf = async (uid: string, documentIds: string[], locale: string | null): Promise<Map<string, Stamp>> => {
+    const stamps = new Map<string, Stamp>(documentIds.map((documentId) => [documentId, []]));
+    for (let i = 0; i < documentIds.length; i += BATCH) {
+      const rows = await strapi.db.query(uid as any).findMany({
+        where: { documentId: { $in: documentIds.slice(i, i + BATCH) }, ...localeWhere(uid, locale) },
+        select: ['id', 'documentId', 'updatedAt', 'publishedAt'],
+        orderBy: { id: 'asc' },
+      });
+      for (const row of rows as any[]) stamps.get(row.documentId)?.push({ id: row.id, updatedAt: iso(row.updatedAt), publishedAt: iso(row.publishedAt) });
+    }
+    return stamps;
+  };
+  const stampOf = async (uid: string, documentId: string, locale: string | null) => (await stampsOf(uid, [documentId], locale)).get(documentId)!;
+
+  /**
+   * Documents' versions in one locale, read for a whole chunk at once: the query engine populates
+   * every relation, media and component field with one query per field for all the rows, so the
+   * cost per chunk does not grow with one round trip per entry.
+   */
+  const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean) => {
+    const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
+    const byDocument = new Map<string, any[]>(documentIds.map((documentId) => [documentId, []]));
+    for (let i = 0; i < documentIds.length; i += BATCH) {
+      const rows = await strapi.db.query(uid as any).findMany({
+        where: {
+          documentId: { $in: documentIds.slice(i, i + BATCH) },
+          ...localeWhere(uid, locale),
+          ...(draftOnly && draftAndPublish ? { publishedAt: { $null: true } } : {}),
+        },
+        populate: { ...populateOf(uid), createdBy: { select: ['id'] } } as any,
+      });
+      for (const row of rows as any[]) byDocument.get(row.documentId)?.push(row);
+    }
+    const versions = new Map<string, DocumentVersions>();
+    for (const [documentId, rows] of byDocument) {
+      const draft = rows.find((row: any) => !draftAndPublish || row.publishedAt === null) ?? null;
+      const published = draftAndPublish ? (rows.find((row: any) => row.publishedAt !== null) ?? null) : null;
+      versions.set(documentId, {
+        draft: draft && toData(uid, draft),
+        published: published && !draftOnly ? toData(uid, published) : null,
+        createdBy: (draft ?? published)?.createdBy?.id ?? null,
+        ...(draftOnly ? { draftOnly } : {}),
+      });
+    }
+    return versions;
+  };
+
+  /** After a chunk's change, in its transaction: every document's record, stamped as the run left it, in one insert per batch. */
+  const recordDocuments = async (args: { runId: number; position: number; uid: string; locale: string | null; before: Map<string, DocumentVersions> }) => {
+    const documentIds = [...args.before.keys()];
+    const after = await stampsOf(args.uid, documentIds, args.locale);
+    const records = documentIds.map((documentId) => ({
+      runId: args.runId, position: args.position, entry: documentId, kind: 'versions',
+      before: JSON.stringify(args.before.get(documentId)), after: JSON.stringify(after.get(documentId)),
     }));
+    for (let i = 0; i < records.length; i += BATCH) await strapi.db.query(RUN_UNDO_UID).createMany({ data: records.slice(i, i + BATCH) });
   };
 
   return {
@@ -162,31 +213,20 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Before `fn`, inside the entry's transaction: the document's versions in the run's locale. */
     async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false } = {}): Promise<DocumentVersions> {
-      const rows = await strapi.db.query(uid as any).findMany({
-        where: { documentId, ...localeWhere(uid, locale) },
-        populate: { ...populateOf(uid), createdBy: { select: ['id'] } } as any,
-      });
-      const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
-      const draft = rows.find((row: any) => !draftAndPublish || row.publishedAt === null) ?? null;
-      const published = draftAndPublish ? (rows.find((row: any) => row.publishedAt !== null) ?? null) : null;
-      return {
-        draft: draft && toData(uid, draft),
-        published: published && !draftOnly ? toData(uid, published) : null,
-        createdBy: (draft ?? published)?.createdBy?.id ?? null,
-        ...(draftOnly ? { draftOnly } : {}),
-      };
+      return (await snapshots(uid, [documentId], locale, draftOnly)).get(documentId)!;
+    },
+
+    /** Before a chunk's change, in its transaction: the drafts of these documents in the run's locale. */
+    async snapshotDrafts(uid: string, documentIds: string[], locale: string | null): Promise<Map<string, DocumentVersions>> {
+      return snapshots(uid, documentIds, locale, true);
     },
 
     /** After `fn`, in the same transaction: the versions as the run left them, and the record. */
     async recordDocument(args: { runId: number; position: number; uid: string; documentId: string; locale: string | null; before: DocumentVersions }) {
-      const after = await stampOf(args.uid, args.documentId, args.locale);
-      await strapi.db.query(RUN_UNDO_UID).create({
-        data: {
-          runId: args.runId, position: args.position, entry: args.documentId, kind: 'versions',
-          before: JSON.stringify(args.before), after: JSON.stringify(after),
-        },
-      });
+      await recordDocuments({ ...args, before: new Map([[args.documentId, args.before]]) });
     },
+
+    recordDocuments,
 
     // --------------------------------------------------------------------------------------- reverting
 
