@@ -252,6 +252,34 @@ describe('edit fields', () => {
       await run([{ field: 'articles', op: 'remove', value: [article] }], [categories[0]], url);
       expect(await cmRelation(article, 'category')).toEqual([]);
     });
+
+    it('oneToOne (unidirectional, from a category): one article pinned on several categories, as Strapi allows', async () => {
+      const categories = (await app.knex()('categories').orderBy('id').select('document_id')).map((c: any) => c.document_id);
+      const [article, other] = [fresh(), fresh()];
+      const url = actionUrl(CATEGORY, 'update-field', 'run');
+      // the Content Manager itself links one unidirectional target from two sources
+      for (const category of [categories[3], categories[4]]) {
+        const res = await app.as('admin').put(`/content-manager/collection-types/${CATEGORY}/${category}`).send({ pinned: { connect: [{ documentId: other, locale: 'en' }] } });
+        expect(res.status).toBe(200);
+      }
+      expect(await cmRelation(categories[3], 'pinned', CATEGORY, null)).toEqual([other]);
+      expect(await cmRelation(categories[4], 'pinned', CATEGORY, null)).toEqual([other]);
+
+      // the bulk run does the same: both categories hold the article, and the earlier links stay
+      const res = await run([{ field: 'pinned', op: 'set', value: article }], [categories[1], categories[2]], url);
+      expect(res.status).toBe(200);
+      expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+      for (const category of [categories[1], categories[2]]) expect(await cmRelation(category, 'pinned', CATEGORY, null)).toEqual([article]);
+      expect(await cmRelation(categories[3], 'pinned', CATEGORY, null)).toEqual([other]);
+
+      // set replaces the one link; clear removes it; the article itself is untouched
+      await run([{ field: 'pinned', op: 'set', value: other }], [categories[1]], url);
+      expect(await cmRelation(categories[1], 'pinned', CATEGORY, null)).toEqual([other]);
+      expect(await cmRelation(categories[2], 'pinned', CATEGORY, null)).toEqual([article]);
+      await run([{ field: 'pinned', op: 'clear' }], [categories[1], categories[2], categories[3], categories[4]], url);
+      for (const category of categories.slice(1, 5)) expect(await cmRelation(category, 'pinned', CATEGORY, null)).toEqual([]);
+      expect((await cm(article)).documentId).toBe(article);
+    });
   });
 
   it('media: a single cover set and cleared, a gallery added to and removed from', async () => {

@@ -2,7 +2,7 @@ import { SKIP_REASONS, type EditChange } from '../contracts';
 import type { BulkActionDefinition, RunContext } from '../types';
 import { PLANNED_LISTED } from '../constants';
 import { plannedFields } from './edit-fields/preview';
-import { editableFields, type EditableField } from './edit-fields/fields';
+import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edit-fields/plan';
 
 /** How many entries with an invalid result the run's message names. */
@@ -31,8 +31,7 @@ async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, '
       const ids = (Array.isArray(change.value) ? change.value : [change.value]) as string[];
       resolved.targetRowIds = await resolveTargets(strapi, uid, field, ids, run.locale);
       // refused with a 400 before the run; still true of a selection that grew since (a retry)
-      const linksOneSource = ['oneToOne', 'oneToMany'].includes(String(field.attribute.relation));
-      if (linksOneSource && ['set', 'add'].includes(change.op) && run.count > 1) {
+      if (linksTargetExclusively(field.attribute as any) && ['set', 'add'].includes(change.op) && run.count > 1) {
         throw new Error(`"${change.field}" links an entry of ${field.target} to one entry only: select one entry to ${change.op} it`);
       }
     }

@@ -127,3 +127,11 @@ export const fieldOption = (field: EditableField): AttributeOption => {
     ops: field.ops,
   };
 };
+
+/**
+ * Whether a relation's target belongs to one source only: a bidirectional oneToOne or oneToMany
+ * (Strapi moves the target when it is linked elsewhere). A unidirectional one may be linked from
+ * many sources, as Strapi's entity manager allows.
+ */
+export const linksTargetExclusively = (attribute: { relation?: unknown; inversedBy?: unknown; mappedBy?: unknown }) =>
+  ['oneToOne', 'oneToMany'].includes(String(attribute.relation)) && Boolean(attribute.inversedBy || attribute.mappedBy);

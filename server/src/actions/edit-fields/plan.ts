@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { EditChange } from '../../contracts';
 import { columnName, getModel, hasDraftAndPublish, isLocalized, type Model } from '../../utils/models';
-import type { EditableField } from './fields';
+import { linksTargetExclusively, type EditableField } from './fields';
 
 /**
  * The set-based work of one chunk of an edit-fields run, as data first and SQL second.
@@ -373,7 +373,7 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   for (const c of ctx.changes) {
     const sourceIds = ok(rowsOf(c.field));
     if (!sourceIds.length) continue;
-    if (c.field.kind === 'relation') planRelation(plan, meta.attributes[c.field.name].joinTable, c, sourceIds, table, trx);
+    if (c.field.kind === 'relation') planRelation(plan, meta.attributes[c.field.name].joinTable, c, sourceIds, { table, documentId: col('documentId') }, trx);
     if (c.field.kind === 'media') planMedia(strapi, plan, uid, c, sourceIds, table, trx);
   }
 
@@ -508,22 +508,25 @@ function mediaTable(strapi: Core.Strapi) {
 }
 
 /** Link-table work of one relation change, from this side's join table metadata (owner or inverse side). */
-function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: number[], sourceTable: string, trx: Knex) {
+function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: number[], source: { table: string; documentId: string }, trx: Knex) {
+  const sourceTable = source.table;
   const J: string = jt.joinColumn.name;
   const I: string = jt.inverseJoinColumn.name;
   const O: string | undefined = jt.orderColumnName;
   const IO: string | undefined = jt.inverseOrderColumnName;
   const targets = c.targetRowIds ?? [];
   const { op } = c.change;
-  // oneToOne and oneToMany: a target belongs to one source only, so linking it unlinks it elsewhere
-  const targetIsToOne = ['oneToOne', 'oneToMany'].includes(String(c.field.attribute.relation));
+  // an exclusive target is unlinked from other documents (not from the other version of the same
+  // document), as Strapi's entity manager does
+  const targetIsToOne = linksTargetExclusively(c.field.attribute as any);
 
   if (op === 'clear') plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(J, sourceIds) });
   // set keeps the links it names (their other-side order stays) and drops the rest
   if (op === 'set') plan.linkDeletes.push({ table: jt.name, where: (q) => (targets.length ? q.whereIn(J, sourceIds).whereNotIn(I, targets) : q.whereIn(J, sourceIds)) });
   if (op === 'remove' && targets.length) plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(J, sourceIds).whereIn(I, targets) });
   if ((op === 'add' || op === 'set') && targets.length && targetIsToOne) {
-    plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(I, targets).whereNotIn(J, sourceIds) });
+    const siblings = trx(sourceTable).select('id').whereIn(source.documentId, trx(sourceTable).select(source.documentId).whereIn('id', sourceIds));
+    plan.linkDeletes.push({ table: jt.name, where: (q) => q.whereIn(I, targets).whereNotIn(J, siblings) });
   }
   if (op !== 'add' && op !== 'set') return;
 

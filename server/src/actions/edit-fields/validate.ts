@@ -6,7 +6,7 @@ import { getModel } from '../../utils/models';
 import { getService } from '../../utils/services';
 import type { UserAbility } from '../../services/access/permissions';
 import { valueSchema } from '../../services/registry/forms';
-import { editableFields, notEditableReason, type EditableField } from './fields';
+import { editableFields, linksTargetExclusively, notEditableReason, type EditableField } from './fields';
 
 export const MAX_CHANGES = 50;
 /** related entries or files one change may name */
@@ -227,8 +227,8 @@ export async function validateChanges(
 }
 
 /**
- * Changes that cannot apply to this many entries, known once the selection is: a oneToOne or
- * oneToMany target belongs to one entry only, so setting or adding it on several is refused.
+ * Changes that cannot apply to this many entries, known once the selection is: an exclusive
+ * relation's target belongs to one entry only, so setting or adding it on several is refused.
  */
 export function selectionProblems(strapi: Core.Strapi, uid: string, changes: EditChange[], count: number): Problem[] {
   if (count <= 1) return [];
@@ -238,7 +238,7 @@ export function selectionProblems(strapi: Core.Strapi, uid: string, changes: Edi
   changes.forEach((change, index) => {
     const field = byName[change.field];
     if (field?.kind !== 'relation' || !['set', 'add'].includes(change.op) || change.value === null || change.value === undefined) return;
-    if (!['oneToOne', 'oneToMany'].includes(String(field.attribute.relation))) return;
+    if (!linksTargetExclusively(field.attribute)) return;
     problems.push({
       path: ['params', 'changes', String(index), 'value'],
       message: `links an entry of ${field.target} to one entry only: select one entry to ${change.op} it (${count} are selected)`,
