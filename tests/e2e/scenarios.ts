@@ -542,7 +542,7 @@ const undoRun: Scenario = {
   async run(context) {
     await ensureEnabled(context, ARTICLE, ['update-field']);
     const api = await adminApi(context);
-    const titles = ['Article 011', 'Article 012'];
+    const titles = ['Article 002', 'Article 003'];
     const before = titles.map((title) => context.db.articleByTitle(title));
     const started = await api<{ data: { run: { id: number; status: string } } }>(
       'POST',
@@ -804,6 +804,48 @@ const scheduledRun: Scenario = {
   },
 };
 
+/* -------------------------------------------------------------------------------------------------
+ * 12. Media in bulk: the cover chosen in the Media Library's own dialog
+ * -----------------------------------------------------------------------------------------------*/
+
+const mediaPicker: Scenario = {
+  name: 'list view: 2 rows → "Update a field" → cover: "Choose a file from the Media Library" → tick a file → Finish → run → both drafts have it',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
+    const page = await adminPage(context);
+    const titles = ['Article 002', 'Article 003'];
+    const file = context.db.get<{ id: number; name: string }>(`SELECT id, name FROM files ORDER BY id DESC LIMIT 1`);
+    assert(file, 'a file in the Media Library');
+    const covers = () =>
+      titles.map((title) => {
+        const article = context.db.articleByTitle(title);
+        return context.db.get<{ file_id: number }>(
+          `SELECT file_id FROM files_related_mph WHERE related_id = ? AND related_type = ? AND field = 'cover'`,
+          article.id,
+          ARTICLE
+        )?.file_id ?? null;
+      });
+
+    await goto(page, listUrl(context, ARTICLE));
+    await selectRows(page, titles);
+    await openBulkModal(page, 'Update a field');
+    const modal = dialog(page);
+    await choose(page, modal.getByRole('combobox', { name: 'Field' }), 'cover');
+    await choose(page, modal.getByRole('combobox', { name: 'Operation' }), 'Set to');
+    await modal.getByRole('button', { name: 'Choose a file from the Media Library' }).click();
+    // the Media Library's dialog opens over ours: its cards, its checkbox, its Finish button
+    const library = page.getByRole('dialog').filter({ hasText: file.name }).last();
+    const card = library.locator('div').filter({ hasText: file.name, has: page.getByRole('checkbox') }).last();
+    await card.getByRole('checkbox').click();
+    await library.getByRole('button', { name: 'Finish' }).click();
+    await expectText(modal.getByTestId('bulk-actions-media-chosen'), file.name, 'the chosen file, named');
+    await expectText(page.getByTestId('bulk-actions-plan'), 'Will change 2 entries', 'the plan');
+    await modal.getByRole('button', { name: 'Update 2 entries' }).click();
+    await expectText(notification(page, 'Update a field'), 'cover set on 2 entries', 'the result notification');
+    assertEqual(covers(), [file.id, file.id], 'the cover of both drafts in the database');
+  },
+};
+
 export const scenarios: Scenario[] = [
   enableActions,
   updateField,
@@ -816,4 +858,5 @@ export const scenarios: Scenario[] = [
   deleteConfirmation,
   replaceBuiltIns,
   scheduledRun,
+  mediaPicker,
 ];

@@ -15,7 +15,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Cross, Plus, Trash } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useFetchClient, useStrapiApp } from '@strapi/strapi/admin';
 import type { AttributeOption, EditChange, EditOperation, HintValue, HintsResponse, Selection } from '../../../server/src/contracts';
 import { useT } from '../hooks/useT';
 
@@ -98,7 +98,7 @@ const RelationPicker = ({ option, value, multiple, onChange, locale }: { option:
   );
 };
 
-/** Media Library file ids as a list ("12, 14"): a picker of the Media Library is not wired in yet. */
+/** Media Library file ids as a list ("12, 14"): only where the Media Library's dialog is not registered. */
 const FileIdsInput = ({ value, multiple, onChange, label }: { value: unknown; multiple: boolean; onChange: (next: unknown) => void; label: string }) => {
   const text = Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value);
   const [draft, setDraft] = React.useState(text);
@@ -113,6 +113,61 @@ const FileIdsInput = ({ value, multiple, onChange, label }: { value: unknown; mu
         onChange(multiple ? ids : ids[0]);
       }}
     />
+  );
+};
+
+interface PickedFile {
+  id: number;
+  name?: string;
+}
+
+/**
+ * Files chosen in the Media Library's own dialog (the one the Content Manager's media fields open),
+ * so editors browse folders, search and upload as they are used to; the run gets their ids.
+ */
+const MediaPicker = ({ value, multiple, onChange, label }: { value: unknown; multiple: boolean; onChange: (next: unknown) => void; label: string }) => {
+  const { t } = useT();
+  const components = useStrapiApp('BulkActionsMediaPicker', (state) => state.components);
+  const MediaLibraryDialog = components['media-library'] as React.ComponentType<{
+    multiple?: boolean;
+    onClose: () => void;
+    onSelectAssets: (files: PickedFile[]) => void;
+  }> | undefined;
+  const [open, setOpen] = React.useState(false);
+  const [names, setNames] = React.useState<Record<number, string>>({});
+  const chosen: number[] = Array.isArray(value) ? (value as number[]) : typeof value === 'number' ? [value] : [];
+
+  if (!MediaLibraryDialog) return <FileIdsInput label={label} value={value} multiple={multiple} onChange={onChange} />;
+  const pick = (files: PickedFile[]) => {
+    setOpen(false);
+    if (!files.length) return;
+    setNames((known) => ({ ...known, ...Object.fromEntries(files.map((file) => [file.id, file.name ?? String(file.id)])) }));
+    const ids = files.map((file) => file.id);
+    onChange(multiple ? [...chosen.filter((id) => !ids.includes(id)), ...ids] : ids[0]);
+  };
+  return (
+    <Flex direction="column" alignItems="stretch" gap={2}>
+      <Box>
+        <Button variant="secondary" startIcon={<Plus />} onClick={() => setOpen(true)}>
+          {multiple ? t('changes.media.choose-many', 'Choose files from the Media Library') : t('changes.media.choose', 'Choose a file from the Media Library')}
+        </Button>
+      </Box>
+      {chosen.length ? (
+        <Flex gap={1} wrap="wrap" data-testid="bulk-actions-media-chosen">
+          {chosen.map((id) => (
+            <Tag
+              key={id}
+              icon={<Cross />}
+              aria-label={t('changes.media.unpick', 'Remove {name}', { name: names[id] ?? String(id) })}
+              onClick={() => onChange(multiple ? chosen.filter((other) => other !== id) : undefined)}
+            >
+              {names[id] ?? `#${id}`}
+            </Tag>
+          ))}
+        </Flex>
+      ) : null}
+      {open ? <MediaLibraryDialog multiple={multiple} onClose={() => setOpen(false)} onSelectAssets={pick} /> : null}
+    </Flex>
   );
 };
 
@@ -160,7 +215,7 @@ const ChangeRow = ({ index, change, options, taken, context, renderValue, onChan
     const media = option.type.startsWith('media');
     if (['clear', 'trim', 'lowercase', 'uppercase', 'toggle'].includes(op)) input = null;
     else if (relation) input = <RelationPicker option={option} value={change.value} multiple={op !== 'set' || isToMany(option)} onChange={setValue} locale={context?.locale} />;
-    else if (media) input = <FileIdsInput label={label} value={change.value} multiple={op !== 'set' || isToMany(option)} onChange={setValue} />;
+    else if (media) input = <MediaPicker label={label} value={change.value} multiple={op !== 'set' || isToMany(option)} onChange={setValue} />;
     else if (op === 'set') input = renderValue(option, change.value, setValue);
     else if (op === 'append' || op === 'prepend') {
       input = <TextInput aria-label={label} value={typeof change.value === 'string' ? change.value : ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue(e.target.value)} />;
