@@ -95,14 +95,19 @@ export interface PreviewContext<Params extends Record<string, unknown> = Record<
   count: number;
   /** the selection's documentIds chunk by chunk (larger chunks than a run's: reads are cheap) */
   eachChunk(fn: (documentIds: string[], tools: { trx: Core.Strapi['db']['connection'] }) => Promise<void> | void): Promise<void>;
-  /** an entry the run would leave alone, and why (e.g. `unchanged`) */
-  skip(documentId: string, reason: string): void;
+  /** an entry the run would leave alone, and why (e.g. `unchanged`), with a message for the report (row, column, value) */
+  skip(documentId: string, reason: string, message?: string): void;
   /** what the run would write to an entry; the preview keeps the first ones as its sample */
   change(documentId: string, fields: PlannedField[]): void;
   /** whether `change()` still keeps what it is given (the sample is full): skip computing before/after when not */
   wantsChanges(): boolean;
   /** a count of the action's own, shown with the plan (e.g. rows of a file that match no entry) */
   tally(code: string, n?: number): void;
+  /**
+   * A line of the full report (the downloadable dry run) about something that is not an entry of
+   * the selection, e.g. a file row whose key names no selected entry; ignored by the preview itself.
+   */
+  reportLine(key: string, outcome: string, message?: string): void;
   /**
    * A param the confirmed run should take from this plan when the editor left it empty (e.g. the
    * time of a dry run, so entries changed after it are skipped): the admin sends it with the run.

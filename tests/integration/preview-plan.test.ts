@@ -61,6 +61,28 @@ describe('preview: the plan of a run', () => {
     expect(after.find((row: any) => row.document_id === same).updated_at).toEqual(untouched.updated_at);
   });
 
+  it('says how many of the entries are published (the change goes to their drafts), and the full dry run downloads as CSV', async () => {
+    const documentIds = take(4);
+    const published = new Set(
+      (await app.knex()('articles').whereIn('document_id', documentIds).whereNotNull('published_at').where({ locale: 'en' }).select('document_id')).map((r: any) => r.document_id)
+    );
+    const res = await preview([{ field: 'views', op: 'increment', value: 3 }], documentIds);
+    expect(res.status).toBe(200);
+    expect(res.body.data.plan.counts).toEqual(published.size ? { 'published-entries': published.size } : {});
+
+    const before = await fingerprint();
+    const report = await app.as('editor').post(`${PREVIEW}/report`).send({ selection: { documentIds: [...documentIds, 'nosuchdocumentid0000000000'] }, params: { changes: [{ field: 'views', op: 'increment', value: 3 }] } });
+    expect(report.status).toBe(200);
+    const lines = report.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('key,outcome,field,before,after,message');
+    const rows = await drafts(documentIds);
+    // a line per entry's changed field, every entry (not only a sample), with the values before and after
+    for (const row of rows) expect(lines).toContain(`${row.document_id},change,views,${row.views},${row.views + 3},`);
+    expect(lines).toContain('nosuchdocumentid0000000000,not-found,,,,');
+    expect(lines).toHaveLength(1 + rows.length + 1);
+    expect(await fingerprint()).toBe(before);
+  });
+
   it('computed operations: before → after from SQL, and nothing already holds an increment', async () => {
     const [a, b] = take(2);
     await app.knex()('articles').where({ document_id: a }).update({ views: 10 });

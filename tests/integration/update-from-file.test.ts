@@ -1,5 +1,6 @@
 import crypto from 'crypto';
 import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
 import { bootPlayground, type TestApp } from '../helpers/strapi';
 import { ARTICLE, actionUrl } from '../helpers/content';
 
@@ -162,6 +163,31 @@ describe('update from a file', () => {
       { field: 'views', before: original.views, after: 41 },
     ]);
     expect(await fingerprint()).toBe(before);
+
+    // the full dry run as a download: a line per outcome, one per changed field, the messages
+    const report = await app.as('editor').post(`${actionUrl(ARTICLE, 'update-from-file', 'preview')}/report`).send({ selection: { documentIds: ids }, locale: 'en', params: { upload: summary.id } });
+    expect(report.status).toBe(200);
+    expect(report.headers['content-type']).toContain('text/csv');
+    expect(report.headers['content-disposition']).toBe('attachment; filename="dry-run-update-from-file.csv"');
+    const reported = Papa.parse<Record<string, string>>(report.text, { header: true, skipEmptyLines: true }).data;
+    expect(Object.keys(reported[0])).toEqual(['key', 'outcome', 'field', 'before', 'after', 'message']);
+    expect(reported.filter((line) => line.key === ids[0])).toEqual([
+      { key: ids[0], outcome: 'change', field: 'title', before: original.title, after: 'Changed from the file', message: '' },
+      { key: ids[0], outcome: 'change', field: 'views', before: String(original.views), after: '41', message: '' },
+    ]);
+    expect(reported.find((line) => line.key === ids[2])).toMatchObject({ outcome: 'invalid-value', message: 'row 4, column "views": "many" must be a number' });
+    expect(reported.find((line) => line.key === 'nosuchdocument')).toMatchObject({ outcome: 'not-in-selection', message: expect.stringMatching(/^row \d+$/) });
+    const outcomeOf = (outcome: string) => new Set(reported.filter((line) => line.outcome === outcome).map((line) => line.key)).size;
+    expect({ change: outcomeOf('change'), unchanged: outcomeOf('unchanged'), invalid: outcomeOf('invalid-value'), duplicate: outcomeOf('duplicate-key'), notInFile: outcomeOf('not-in-file') })
+      .toEqual({ change: 2, unchanged: 1, invalid: 2, duplicate: 1, notInFile: 2 });
+    expect(await fingerprint()).toBe(before);
+    // an action that plans nothing before it runs has no dry run to download; a report needs the params
+    const none = await app.as('editor').post(`${actionUrl(ARTICLE, 'export-csv', 'preview')}/report`).send({ selection: { documentIds: ids }, params: {} });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain('has no dry run to download');
+    const noParams = await app.as('editor').post(`${actionUrl(ARTICLE, 'update-from-file', 'preview')}/report`).send({ selection: { documentIds: ids }, locale: 'en' });
+    expect(noParams.status).toBe(400);
+    expect(noParams.body.error.message).toContain('params');
 
     // ids[6], ids[7] are selected but not in the file
     const res = await apply(ids, { upload: summary.id });

@@ -1,4 +1,6 @@
-import { Alert, Box, Flex, Loader, Typography } from '@strapi/design-system';
+import * as React from 'react';
+import { Alert, Box, Button, Flex, Loader, Typography } from '@strapi/design-system';
+import { Download } from '@strapi/icons';
 import type { PlannedField, PreviewPlan, PreviewResult } from '../../../server/src/contracts';
 import { useRunFormat } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
@@ -8,7 +10,7 @@ interface PreviewPanelProps {
   isLoading: boolean;
   error?: { message: string; interrupted: boolean };
   /** what the run would write with the form's values (actions that preview their plan) */
-  plan?: { data?: PreviewPlan; isLoading: boolean; error?: string };
+  plan?: { data?: PreviewPlan; isLoading: boolean; error?: string; download?: () => Promise<unknown> };
 }
 
 /** How many planned changes the panel lists (the server sends more for reports). */
@@ -57,7 +59,22 @@ const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> })
     );
   }
   if (!plan.data) return null;
-  const { willChange, skipped, changes } = plan.data;
+  // the counts an action tallies: the built-ins' in the editor's language, a custom action's by its code
+  const countText = (code: string, count: number) => {
+    switch (code) {
+      case 'published-entries':
+        return t('preview.plan.count.published', '{count, plural, one {# entry is} other {# entries are}} published: the change goes to the draft, and the live version stays as it is until it is published again (shown as Modified).', { count });
+      case 'rows-not-in-selection':
+        return t('preview.plan.count.rows-not-in-selection', '{count, plural, one {# row} other {# rows}} of the file name no selected entry and will not be applied.', { count });
+      case 'rows-of-another-locale':
+        return t('preview.plan.count.rows-of-another-locale', '{count, plural, one {# row} other {# rows}} of the file belong to another locale and will not be applied.', { count });
+      case 'duplicate-keys':
+        return t('preview.plan.count.duplicate-keys', '{count, plural, one {# key is} other {# keys are}} named by several rows of the file: those entries are left alone.', { count });
+      default:
+        return `${code}: ${formatNumber(count)}`;
+    }
+  };
+  const { willChange, skipped, changes, counts } = plan.data;
   return (
     <Flex direction="column" alignItems="stretch" gap={1} data-testid="bulk-actions-plan">
       <Typography variant="omega" fontWeight="bold">
@@ -68,6 +85,11 @@ const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> })
           {reason === 'unchanged'
             ? t('preview.plan.unchanged', '{count, plural, one {# entry already holds} other {# entries already hold}} the result and will be left untouched', { count: n })
             : t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason) })}
+        </Typography>
+      ))}
+      {Object.entries(counts ?? {}).map(([code, n]) => (
+        <Typography key={code} variant="omega" textColor={code === 'published-entries' ? 'warning600' : 'neutral600'} data-testid={`bulk-actions-plan-count-${code}`}>
+          {countText(code, n)}
         </Typography>
       ))}
       {changes.length > 0 ? (
@@ -89,6 +111,34 @@ const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> })
       {willChange > Math.min(changes.length, LISTED_CHANGES) ? (
         <Typography variant="pi" textColor="neutral600">
           {t('preview.more', 'and {count} more', { count: formatNumber(willChange - Math.min(changes.length, LISTED_CHANGES)) })}
+        </Typography>
+      ) : null}
+      {plan.download ? <DryRunDownload download={plan.download} /> : null}
+    </Flex>
+  );
+};
+
+/** The full dry run (every entry's outcome, every planned change) as a CSV file; nothing changes. */
+const DryRunDownload = ({ download }: { download: () => Promise<unknown> }) => {
+  const { t } = useT();
+  const [state, setState] = React.useState<'idle' | 'busy' | 'failed'>('idle');
+  const save = async () => {
+    setState('busy');
+    try {
+      await download();
+      setState('idle');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <Flex gap={2} paddingTop={1}>
+      <Button variant="tertiary" size="S" startIcon={<Download />} loading={state === 'busy'} onClick={save}>
+        {t('preview.plan.download', 'Download the full dry run (CSV)')}
+      </Button>
+      {state === 'failed' ? (
+        <Typography variant="pi" textColor="danger600" role="alert">
+          {t('preview.plan.download-failed', 'The dry run could not be downloaded.')}
         </Typography>
       ) : null}
     </Flex>

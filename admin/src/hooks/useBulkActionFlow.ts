@@ -15,6 +15,7 @@ import { useRunNotification } from './useRunNotification';
 import { useT } from './useT';
 import { useRunFormat } from './useRunFormat';
 import { useDebouncedValue } from './useDebouncedValue';
+import { useDownloadDryRun } from './useRunFile';
 
 /** How long the form must rest before the plan of the run is asked for again. */
 const PLAN_DELAY_MS = 400;
@@ -103,6 +104,7 @@ export const useBulkActionFlow = (
     [opener]
   );
 
+  const downloadDryRun = useDownloadDryRun();
   const body = (selected: Selection) => ({ selection: selected, ...(locale ? { locale } : {}) });
 
   const preview = usePreviewBulkActionQuery(
@@ -262,7 +264,14 @@ export const useBulkActionFlow = (
     },
     form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
     preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
-    plan: planKey ? { data: planData, isLoading: planPending, error: planError } : undefined,
+    plan: planKey
+      ? {
+          data: planData,
+          isLoading: planPending,
+          error: planError,
+          download: planData && settledPlanKey ? () => downloadDryRun(model, action!.name, { ...body(selection), params: JSON.parse(settledPlanKey) }) : undefined,
+        }
+      : undefined,
     // what the action cannot take back, it says before the run (the audit log offers undo for the rest)
     confirm: {
       count,

@@ -20,3 +20,17 @@ export const useDownloadRunFile = () => {
     [get]
   );
 };
+
+/** Saves the full dry run of a preview (every outcome and planned change) as the CSV the server writes. */
+export const useDownloadDryRun = () => {
+  const { post } = useFetchClient();
+  return React.useCallback(
+    async (uid: string, action: string, body: Record<string, unknown>): Promise<string> => {
+      const response = await post(`/bulk-actions/content-types/${uid}/actions/${action}/preview/report`, body, { responseType: 'blob' });
+      const fileName = fileNameOf(response.headers?.get('Content-Disposition'), `dry-run-${action}.csv`);
+      downloadBlob(response.data as Blob, fileName);
+      return fileName;
+    },
+    [post]
+  );
+};

@@ -1,6 +1,7 @@
 import { SKIP_REASONS, type EditChange } from '../contracts';
 import type { BulkActionDefinition, RunContext } from '../types';
-import { PLANNED_LISTED } from '../constants';
+import type { Core } from '@strapi/strapi';
+import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edit-fields/plan';
@@ -16,6 +17,20 @@ type Dialect = 'sqlite' | 'postgres';
  * The run's changes against the content type as it is now: fields that still exist, relation
  * targets as rows. Shared by the preview and the run, so both plan the same thing.
  */
+/** How many of these documents have a published version in the run's locale (their live version). */
+async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: string | null }, trx: any, documentIds: string[]) {
+  const model = getModel(run.strapi, run.uid);
+  if (!hasDraftAndPublish(model) || !documentIds.length) return 0;
+  const col = (name: string) => columnName(run.strapi, run.uid, name);
+  const query = trx(run.strapi.db.metadata.get(run.uid as any).tableName)
+    .countDistinct({ n: col('documentId') })
+    .whereIn(col('documentId'), documentIds)
+    .whereNotNull(col('publishedAt'));
+  if (isLocalized(model) && run.locale) query.where(col('locale'), run.locale);
+  const [row] = await query;
+  return Number(row?.n ?? 0);
+}
+
 async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, 'strapi' | 'uid' | 'params' | 'locale' | 'count'>) {
   const { strapi, uid } = run;
   const dialect = strapi.db.dialect.client;
@@ -69,9 +84,12 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       for (const { documentId } of plan.invalid) run.skip(documentId, SKIP_REASONS.invalidValue);
       for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
+      // the change goes to drafts: the editor is told how many entries are live and stay as they are
+      const published = await publishedAmong(run, trx, documentIds.filter((documentId) => !plan.notFound.includes(documentId)));
+      if (published) run.tally('published-entries', published);
       if (!run.wantsChanges()) return;
       const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
-      const changing = documentIds.filter((documentId) => !left.has(documentId)).slice(0, PLANNED_LISTED);
+      const changing = documentIds.filter((documentId) => !left.has(documentId));
       const planned = await plannedFields(context, trx, plan, changing);
       for (const documentId of changing) run.change(documentId, planned.get(documentId) ?? []);
     });

@@ -8,6 +8,8 @@ import {
   type PreviewResponse,
 } from '../contracts';
 import { RunInterruptedError } from '../services/runs/runner';
+import type { ReportLine } from '../services/runs/plan-preview';
+import { dryRunCsv } from '../utils/csv';
 import { hintsRequestSchema, previewRequestSchema, runRequestSchema } from '../validation';
 import { delivery, sendInterrupted, sendStarted } from '../utils/respond';
 import { parseOrThrow } from '../utils/validate';
@@ -42,6 +44,21 @@ const createActionsController = ({ strapi }: { strapi: Core.Strapi }) => {
         if (error instanceof RunInterruptedError) return sendInterrupted(ctx, error);
         throw error;
       }
+    },
+
+    /** The full dry run of a preview (every outcome and planned change) as a CSV download; nothing changes. */
+    async report(ctx: Context) {
+      const request = parseOrThrow(previewRequestSchema(maxIds()), ctx.request.body, 'body');
+      const lines: ReportLine[] = [];
+      try {
+        await runner().preview(ctx.params.uid, ctx.params.name, request, caller(ctx), (line) => lines.push(line));
+      } catch (error) {
+        if (error instanceof RunInterruptedError) return sendInterrupted(ctx, error);
+        throw error;
+      }
+      ctx.set('Content-Type', 'text/csv; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="dry-run-${String(ctx.params.name).replace(/[^a-z0-9-]/gi, '')}.csv"`);
+      ctx.body = dryRunCsv(lines);
     },
 
     /** The most common current values of one field in the selection (the edit form's hints). */

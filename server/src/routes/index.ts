@@ -29,6 +29,7 @@ export default {
         config: guarded([PLUGIN_PERMISSIONS.settingsRead]),
       },
       { method: 'POST', path: '/content-types/:uid/actions/:name/preview', handler: 'actions.preview', config: contentTypeRead },
+      { method: 'POST', path: '/content-types/:uid/actions/:name/preview/report', handler: 'actions.report', config: contentTypeRead },
       { method: 'POST', path: '/content-types/:uid/actions/:name/run', handler: 'actions.run', config: contentTypeRead },
       { method: 'POST', path: '/content-types/:uid/actions/:name/hints', handler: 'actions.hints', config: contentTypeRead },
       { method: 'GET', path: '/runs', handler: 'runs.find', config: guarded([PLUGIN_PERMISSIONS.runsRead]) },

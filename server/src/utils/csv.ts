@@ -20,3 +20,10 @@ export const csvLines = (rows: string[][]) => (rows.length ? `${Papa.unparse(row
 
 export const failuresCsv = (failures: Array<{ documentId: string; reason: string }>) =>
   csvLines([['documentId', 'reason'], ...failures.map((f) => [f.documentId, cellOf(f.reason)])]);
+
+/** The full dry run of a preview as CSV: one line per outcome, one per changed field. */
+export const dryRunCsv = (lines: Array<{ key: string; outcome: string; field?: string; before?: unknown; after?: unknown; message?: string }>) =>
+  csvLines([
+    ['key', 'outcome', 'field', 'before', 'after', 'message'],
+    ...lines.map((line) => [cellOf(line.key), line.outcome, line.field ?? '', cellOf(line.before), cellOf(line.after), cellOf(line.message)]),
+  ]);

@@ -84,7 +84,10 @@ type Prepared = Awaited<ReturnType<typeof prepare>>;
  */
 async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, describe: boolean) {
   const { strapi, uid, model, upload, plan, index, scalars, relations, scope, mayUpdate, since, matched, listed, byName } = prepared;
-  const note = (text: string) => {
+  /** the message of an entry's invalid or forbidden cell: listed in the run's message, and in the dry run's report */
+  const messages = new Map<string, string>();
+  const note = (documentId: string, text: string) => {
+    messages.set(documentId, text);
     listed.total += 1;
     if (listed.items.length < LISTED) listed.items.push(text);
   };
@@ -125,14 +128,14 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
       if (cell === currentCell(column.attribute, before, upload.format)) continue;
       const parsed = parseCell(column.attribute, cell, upload.format);
       if ('error' in parsed) {
-        note(`row ${fileRow.row + 1}, column "${column.column}": ${JSON.stringify(cell.slice(0, 80))} ${parsed.error}`);
+        note(documentId, `row ${fileRow.row + 1}, column "${column.column}": ${JSON.stringify(cell.slice(0, 80))} ${parsed.error}`);
         outcome = SKIP_REASONS.invalidValue;
         break;
       }
       const was = currentValue(column.attribute, before);
       if (comparable(column.attribute, parsed.value) === comparable(column.attribute, was)) continue;
       if (!mayUpdate.has(column.field)) {
-        note(`row ${fileRow.row + 1}, column "${column.column}": you may not change "${column.field}"`);
+        note(documentId, `row ${fileRow.row + 1}, column "${column.column}": you may not change "${column.field}"`);
         outcome = SKIP_REASONS.forbidden;
         break;
       }
@@ -165,13 +168,13 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
         for (const documentId of group.documentIds) {
           skipped.set(documentId, SKIP_REASONS.invalidValue);
           changes.delete(documentId);
-          note(`${documentId}, column "${column.column}": ${ids.join(', ')} names an entry that does not exist`);
+          note(documentId, `${documentId}, column "${column.column}": ${ids.join(', ')} names an entry that does not exist`);
         }
       }
       targets.set(`${column.field}\u0000${JSON.stringify(group.value)}`, rowIds);
     }
   }
-  return { skipped, changes, groups, targets };
+  return { skipped, changes, groups, targets, messages };
 }
 
 /**
@@ -213,11 +216,12 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     const prepared = await prepare(run.strapi, run.uid, run.locale, run.user.id, run.params);
     await run.eachChunk(async (documentIds, { trx }) => {
       const chunk = await planEntries(prepared, run.locale, documentIds, trx, run.wantsChanges());
-      for (const [documentId, reason] of chunk.skipped) run.skip(documentId, reason);
+      for (const [documentId, reason] of chunk.skipped) run.skip(documentId, reason, chunk.messages.get(documentId));
       for (const [documentId, fields] of chunk.changes) run.change(documentId, fields);
     });
-    const unmatched = [...prepared.index.rows.keys()].filter((key) => !prepared.matched.has(key)).length;
-    if (unmatched) run.tally('rows-not-in-selection', unmatched);
+    const unmatched = [...prepared.index.rows].filter(([key]) => !prepared.matched.has(key));
+    if (unmatched.length) run.tally('rows-not-in-selection', unmatched.length);
+    for (const [key, fileRow] of unmatched) run.reportLine(key, 'not-in-selection', `row ${fileRow.row + 1}`);
     if (prepared.index.otherLocale) run.tally('rows-of-another-locale', prepared.index.otherLocale);
     if (prepared.index.duplicates.size) run.tally('duplicate-keys', prepared.index.duplicates.size);
     if (!run.params.since) run.carry('since', checkedAt);

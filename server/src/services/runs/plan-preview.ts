@@ -6,6 +6,16 @@ import { chunk } from '../../utils/arrays';
 import { getService } from '../../utils/services';
 import { yieldToEventLoop } from './run-context';
 
+/** One line of the full dry run: an entry's outcome, one line per changed field. */
+export interface ReportLine {
+  key: string;
+  outcome: string;
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+  message?: string;
+}
+
 /** Thrown at the end of each preview chunk: its transaction rolls back, whatever the hook wrote. */
 class PreviewRollback extends Error {}
 
@@ -17,7 +27,9 @@ class PreviewRollback extends Error {}
 export async function previewPlan(
   strapi: Core.Strapi,
   definition: BulkActionDefinition,
-  args: { uid: string; locale: string | null; user: RunUser; params: Record<string, unknown>; documentIds: string[]; scope: Record<string, unknown> }
+  args: { uid: string; locale: string | null; user: RunUser; params: Record<string, unknown>; documentIds: string[]; scope: Record<string, unknown> },
+  /** the full dry run: every outcome and change goes here too, not only the first ones */
+  report?: (line: ReportLine) => void
 ): Promise<PreviewPlan> {
   const { documentIds } = args;
   const skippedBy = new Map<string, string>();
@@ -46,13 +58,20 @@ export async function previewPlan(
         await yieldToEventLoop();
       }
     },
-    skip(documentId, reason) {
-      if (!skippedBy.has(documentId)) skippedBy.set(documentId, reason);
+    skip(documentId, reason, message) {
+      if (skippedBy.has(documentId)) return;
+      skippedBy.set(documentId, reason);
+      report?.({ key: documentId, outcome: reason, message });
     },
     change(documentId, fields) {
-      if (planned.length < PLANNED_LISTED && !skippedBy.has(documentId)) planned.push({ documentId, fields });
+      if (skippedBy.has(documentId)) return;
+      if (planned.length < PLANNED_LISTED) planned.push({ documentId, fields });
+      for (const field of fields) report?.({ key: documentId, outcome: 'change', ...field });
     },
-    wantsChanges: () => planned.length < PLANNED_LISTED,
+    wantsChanges: () => Boolean(report) || planned.length < PLANNED_LISTED,
+    reportLine(key, outcome, message) {
+      report?.({ key, outcome, message });
+    },
     tally(code, n = 1) {
       counts[code] = (counts[code] ?? 0) + n;
     },

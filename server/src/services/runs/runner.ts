@@ -15,7 +15,7 @@ import type { ResolvedSelection } from '../access/selection';
 import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { revertAction, type RevertParams } from '../../actions/revert';
-import { previewPlan } from './plan-preview';
+import { previewPlan, type ReportLine } from './plan-preview';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {
@@ -291,8 +291,19 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         }));
     },
 
-    async preview(uid: string, name: string, request: PreviewRequest, caller: Caller): Promise<PreviewResult> {
+    /**
+     * The preview; with `report`, the full dry run too: every entry's outcome and every planned
+     * change, line by line (the selection's own skips first), for the downloadable report.
+     */
+    async preview(uid: string, name: string, request: PreviewRequest, caller: Caller, report?: (line: ReportLine) => void): Promise<PreviewResult> {
       const definition = await resolveAction(uid, name, caller.ability);
+      if (report && (!definition.preview || request.params === undefined)) {
+        const path = definition.preview ? ['params'] : ['name'];
+        throw new errors.ValidationError(
+          definition.preview ? 'params: the full dry run needs the params of the run' : `"${name}" has no dry run to download (it plans nothing before it runs)`,
+          { errors: [{ path, message: 'no dry run', name: 'ValidationError' }] }
+        );
+      }
       const locale = await resolveLocale(uid, request.locale);
       const selection = await getService(strapi, 'selection').resolve({
         ability: caller.ability, uid, definition, selection: request.selection, locale,
@@ -316,9 +327,21 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (request.params !== undefined && definition.preview) {
         const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params, caller.user);
         await getService(strapi, 'forms').checkSelection(definition, uid, params, selection.permittedIds.length);
+        if (report) {
+          // the selection lists its first skipped entries only: the rest are counted per reason
+          const listed: Record<string, number> = {};
+          for (const entry of selection.skippedIds ?? []) {
+            report({ key: entry.documentId, outcome: entry.reason });
+            listed[entry.reason] = (listed[entry.reason] ?? 0) + 1;
+          }
+          for (const [reason, n] of Object.entries(selection.skipped ?? {})) {
+            const more = Number(n) - (listed[reason] ?? 0);
+            if (more > 0) report({ key: '', outcome: reason, message: `${more} more entries` });
+          }
+        }
         result.plan = await previewPlan(strapi, definition, {
           uid, locale, user, params, documentIds: selection.permittedIds, scope: selection.scope,
-        });
+        }, report);
       }
       return result;
     },
