@@ -32,7 +32,10 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const tally = (row: ChunkRow, outcomes: Outcomes): ChunkCounts => {
     const skippedReasons: Record<string, number> = {};
     const failures: RunFailure[] = [];
-    for (const [documentId, outcome] of Object.entries(outcomes)) {
+    // in the chunk's selection order, not the outcomes' key order (PostgreSQL's jsonb sorts keys)
+    for (const documentId of row.documentIds) {
+      if (!Object.hasOwn(outcomes, documentId)) continue;
+      const outcome = outcomes[documentId];
       if ('skipped' in outcome) skippedReasons[outcome.skipped] = (skippedReasons[outcome.skipped] ?? 0) + 1;
       else if ('failed' in outcome) failures.push({ documentId, reason: outcome.failed });
     }
@@ -78,11 +81,10 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async failedDocumentIds(runId: number): Promise<string[]> {
-      const outcomes = await queue.failedOutcomes(runId);
-      return outcomes.flatMap((row) =>
-        Object.entries(row)
-          .filter(([, outcome]) => 'failed' in outcome)
-          .map(([documentId]) => documentId)
+      // in selection order: a retry takes the failed entries in the order the run met them
+      const chunksWithFailures = await queue.failedOutcomes(runId);
+      return chunksWithFailures.flatMap(({ documentIds, outcomes }) =>
+        documentIds.filter((documentId) => Object.hasOwn(outcomes, documentId) && 'failed' in outcomes[documentId])
       );
     },
 

@@ -67,6 +67,12 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
   });
   const CHUNK_COLUMNS = () => ['id', ...['runId', 'position', 'documentIds', 'status', 'outcomes', 'claimedBy'].map(c)];
 
+  /** A run's chunks matching `which`, in selection order: their entries and outcomes (read only). */
+  const entriesOf = async (runId: number, which: (where: any) => any): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> => {
+    const rows = await knex()(chunks()).where({ [c('runId')]: runId }).where(which).orderBy(c('position')).select(c('documentIds'), c('outcomes'));
+    return rows.map((row: any) => ({ documentIds: parse(row[c('documentIds')]) ?? [], outcomes: parse(row[c('outcomes')]) ?? {} }));
+  };
+
   /** A pending chunk nobody works: unclaimed, ours already, or claimed by a worker whose heartbeat went stale. */
   const claimable = (q: any, workerId: string, staleBefore: number, prefix = '') =>
     q
@@ -328,28 +334,14 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
       return Number(row?.n ?? 0);
     },
 
-    /** Outcomes of the chunks with failures, in selection order (read only). */
     /** The entries of a run's done chunks with their outcomes, in selection order. */
-    async doneEntries(runId: number): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> {
-      const rows = await knex()(chunks()).where({ [c('runId')]: runId, [c('status')]: 'done' }).orderBy(c('position')).select(c('documentIds'), c('outcomes'));
-      return rows.map((row: any) => ({ documentIds: parse(row[c('documentIds')]) ?? [], outcomes: parse(row[c('outcomes')]) ?? {} }));
-    },
+    doneEntries: (runId: number) => entriesOf(runId, (where) => where.where(c('status'), 'done')),
 
-    async failedOutcomes(runId: number): Promise<Outcomes[]> {
-      const rows = await knex()(chunks()).where({ [c('runId')]: runId }).where(c('failed'), '>', 0).orderBy(c('position')).select(c('outcomes'));
-      return rows.map((row: any) => parse(row[c('outcomes')]) ?? {});
-    },
+    /** The chunks of a run with a failed entry: their entries (in selection order) and outcomes. */
+    failedOutcomes: (runId: number) => entriesOf(runId, (where) => where.where(c('failed'), '>', 0)),
 
-    /** Outcomes of the chunks with skipped or failed entries, in selection order (read only). */
     /** The chunks of a run with a skipped or failed entry: their entries (in selection order) and outcomes. */
-    async notDoneEntries(runId: number): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> {
-      const rows = await knex()(chunks())
-        .where({ [c('runId')]: runId })
-        .where((where: any) => where.where(c('failed'), '>', 0).orWhere(c('skipped'), '>', 0))
-        .orderBy(c('position'))
-        .select(c('documentIds'), c('outcomes'));
-      return rows.map((row: any) => ({ documentIds: parse(row[c('documentIds')]) ?? [], outcomes: parse(row[c('outcomes')]) ?? {} }));
-    },
+    notDoneEntries: (runId: number) => entriesOf(runId, (where) => where.where(c('failed'), '>', 0).orWhere(c('skipped'), '>', 0)),
 
     // ---------------------------------------------------------------- a run's file, in parts
 
