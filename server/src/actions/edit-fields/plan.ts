@@ -539,8 +539,15 @@ function planRelation(plan: ChunkPlan, jt: any, c: ResolvedChange, sourceIds: nu
       columns,
       select: () => {
         const q = trx({ s: sourceTable }).select('s.id', trx.raw('CAST(? AS INTEGER)', [targetId]));
-        // this side's order: after the source's current links (add), or the position given (set)
-        if (O) q.select(op === 'set' ? trx.raw('CAST(? AS INTEGER)', [position + 1]) : trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = s.id), 0) + 1`, [O, jt.name, J]));
+        // this side's order: after the source's current links (add), or the position given (set).
+        // The chunk's maxima come from one grouped read of its links (the join column's index): a
+        // MAX per source row correlated to it lets PostgreSQL plan a backward scan of the order
+        // column's index, which crawls over the dead rows a large delete (an undo) leaves behind
+        if (O && op === 'set') q.select(trx.raw('CAST(? AS INTEGER)', [position + 1]));
+        if (O && op !== 'set') {
+          q.leftJoin(trx(jt.name).select(`${J} as owner`).max({ top: O }).whereIn(J, sourceIds).groupBy(J).as('m'), 'm.owner', 's.id');
+          q.select(trx.raw('COALESCE(m.top, 0) + 1'));
+        }
         // the other side's order: each new source after the target's current ones
         if (IO) q.select(trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = CAST(? AS INTEGER)), 0) + ROW_NUMBER() OVER (ORDER BY s.id)`, [IO, jt.name, I, targetId]));
         return q
@@ -566,12 +573,18 @@ function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: Resolve
     plan.linkInserts.push({
       table: T,
       columns: [F, R, RT, 'field', 'order'],
-      select: () =>
-        trx({ s: sourceTable })
-          .select(trx.raw('CAST(? AS INTEGER)', [fileId]), 's.id', trx.raw('CAST(? AS TEXT)', [uid]), trx.raw('CAST(? AS TEXT)', [field]))
-          .select(op === 'set' ? trx.raw('CAST(? AS INTEGER)', [position + 1]) : trx.raw(`COALESCE((SELECT MAX(l.??) FROM ?? l WHERE l.?? = s.id AND l.?? = ? AND l.field = ?), 0) + 1`, ['order', T, R, RT, uid, field]))
+      select: () => {
+        const q = trx({ s: sourceTable }).select(trx.raw('CAST(? AS INTEGER)', [fileId]), 's.id', trx.raw('CAST(? AS TEXT)', [uid]), trx.raw('CAST(? AS TEXT)', [field]));
+        // after the entry's current files: the chunk's maxima in one grouped read, as for relations
+        if (op === 'set') q.select(trx.raw('CAST(? AS INTEGER)', [position + 1]));
+        else {
+          q.leftJoin(mine(trx(T).select(`${R} as owner`).max({ top: 'order' })).groupBy(R).as('m'), 'm.owner', 's.id');
+          q.select(trx.raw('COALESCE(m.top, 0) + 1'));
+        }
+        return q
           .whereIn('s.id', sourceIds)
-          .whereNotExists((e: any) => e.select(trx.raw('1')).from({ x: T }).whereRaw('x.?? = s.id', [R]).where(`x.${RT}`, uid).where('x.field', field).where(`x.${F}`, fileId)),
+          .whereNotExists((e: any) => e.select(trx.raw('1')).from({ x: T }).whereRaw('x.?? = s.id', [R]).where(`x.${RT}`, uid).where('x.field', field).where(`x.${F}`, fileId));
+      },
     });
   });
 }
