@@ -104,6 +104,16 @@ export async function selectPage(page: Page) {
 export const notification = (page: Page, text: string | RegExp) =>
   page.locator('[data-sonner-toast]').filter({ hasText: text }).first();
 
+/** Waits (briefly) until `target` has the focus: focus returns after a menu or dialog closes, a frame later. */
+export async function expectFocus(page: Page, target: Locator, what: string, timeout = 3_000) {
+  const handle = await target.elementHandle();
+  try {
+    await page.waitForFunction((element) => element === document.activeElement, handle, { timeout });
+  } catch {
+    throw new Error(`${what}: the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? 'nothing')}`);
+  }
+}
+
 /** Presses Tab until `target` has the focus: proves it is reachable with the keyboard. */
 export async function tabTo(page: Page, target: Locator, { max = 40, shift = false } = {}) {
   const handle = await target.elementHandle();

@@ -20,6 +20,7 @@ import {
   PASSWORD,
   signIn,
   tabTo,
+  expectFocus,
 } from './browser';
 import type { Settings, SettingsResponse } from '../../server/src/contracts';
 import type { PlaygroundDatabase } from './database';
@@ -221,7 +222,7 @@ const updateField: Scenario = {
     // Escape closes the menu and leaves the focus on the button
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
-    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "More actions"');
+    await expectFocus(page, actionsButton, 'the focus is back on "More actions"');
     await page.keyboard.press('Enter');
     await menu.waitFor();
     await chooseMenuItemWithKeyboard(page, 'Update a field');
@@ -230,7 +231,7 @@ const updateField: Scenario = {
     // Escape closes the modal and gives the focus back to the button that opened it
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
-    assert(await actionsButton.evaluate((button) => button === document.activeElement), 'the focus is back on "More actions"');
+    await expectFocus(page, actionsButton, 'the focus is back on "More actions"');
     await page.keyboard.press('Enter');
     await chooseMenuItemWithKeyboard(page, 'Update a field');
     await expectText(modal, '3 entries selected', 'the selection counter');
