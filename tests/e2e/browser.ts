@@ -104,6 +104,16 @@ export async function selectPage(page: Page) {
 export const notification = (page: Page, text: string | RegExp) =>
   page.locator('[data-sonner-toast]').filter({ hasText: text }).first();
 
+/** Waits until a button can be pressed (a confirm button waits for the plan of the run). */
+export async function expectEnabled(page: Page, target: Locator, what: string, timeout = 30_000) {
+  await target.waitFor({ timeout });
+  try {
+    await page.waitForFunction((element) => !(element as HTMLButtonElement).disabled, await target.elementHandle(), { timeout });
+  } catch {
+    throw new Error(`${what} stayed disabled for ${timeout} ms`);
+  }
+}
+
 /** Waits (briefly) until `target` has the focus: focus returns after a menu or dialog closes, a frame later. */
 export async function expectFocus(page: Page, target: Locator, what: string, timeout = 3_000) {
   const handle = await target.elementHandle();

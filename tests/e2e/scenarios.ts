@@ -20,6 +20,7 @@ import {
   PASSWORD,
   signIn,
   tabTo,
+  expectEnabled,
   expectFocus,
 } from './browser';
 import type { Settings, SettingsResponse } from '../../server/src/contracts';
@@ -243,6 +244,8 @@ const updateField: Scenario = {
     await page.keyboard.type('-5');
     await expectText(previewText(page), 'Will act on 3 of 3 entries', 'the preview');
     await expectText(page.getByTestId('bulk-actions-confirm'), 'Set views to “-5” on 3 entries?', 'the confirm message names the change');
+    // the button waits for the plan of the run (asked for once the form rests)
+    await expectEnabled(page, modal.getByRole('button', { name: 'Update 3 entries' }), 'the confirm button');
     await tabTo(page, modal.getByRole('button', { name: 'Update 3 entries' }));
     await page.keyboard.press('Enter');
     await expectText(modal, 'must be at least 0', "the server's validation message");
@@ -259,6 +262,8 @@ const updateField: Scenario = {
     await expectText(page.getByTestId('bulk-actions-confirm'), 'Set stage to “review” on 3 entries?', 'the confirm message names the change');
     await screenshot(page, 'modal', modal);
 
+    // the button waits for the plan of the run (asked for once the form rests)
+    await expectEnabled(page, modal.getByRole('button', { name: 'Update 3 entries' }), 'the confirm button');
     await tabTo(page, modal.getByRole('button', { name: 'Update 3 entries' }));
     await page.keyboard.press('Enter');
 
