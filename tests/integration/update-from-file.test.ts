@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { bootPlayground, type TestApp } from '../helpers/strapi';
-import { ARTICLE, actionUrl } from '../helpers/content';
+import { ARTICLE, actionUrl, followRun } from '../helpers/content';
 
 /**
  * Update from a file: uploads kept in the database for their owner, the export uploaded back
@@ -25,7 +25,7 @@ describe('update from a file', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await bootPlayground({ articles: 24, env: { BULK_ACTIONS_UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
+    app = await bootPlayground({ articles: 24, env: { BULK_ACTIONS_UPLOAD_MAX_BYTES: String(MAX_BYTES), BULK_ACTIONS_POLL_MS: '100' } });
     await app.enableActions(ARTICLE, ['export-csv', 'update-from-file']);
   });
   afterAll(async () => {
@@ -235,6 +235,35 @@ describe('update from a file', () => {
     expect(res.body.data.run).toMatchObject({ succeeded: 1, skippedReasons: { 'changed-since': 1 } });
     const [first] = await app.knex()('articles').where({ document_id: ids[0], locale: 'en' }).whereNull('published_at');
     expect(first.title).not.toMatch(/^New /);
+  });
+
+  it('keeps an upload past its expiry while a scheduled run names it, and purges it once the run settled', async () => {
+    const ids = (await enDrafts()).slice(22, 24);
+    const file = (await exportFile(ids, 'csv')).toString('utf8');
+    const lines = file.trimEnd().split('\r\n');
+    const title = lines[0].split(',').indexOf('title');
+    const edited = lines.map((line, i) => (i === 0 ? line : line.split(',').map((cell, c) => (c === title ? `Scheduled ${i}` : cell)).join(',')));
+    const summary = await uploaded(edited.join('\r\n'), 'scheduled.csv');
+    const res = await app
+      .as('editor')
+      .post(RUN_URL)
+      .send({ selection: { documentIds: ids }, locale: 'en', params: { upload: summary.id }, runAt: new Date(Date.now() + 3000).toISOString() });
+    expect(res.status).toBe(202);
+    expect(res.body.data.run).toMatchObject({ status: 'scheduled' });
+    // the upload's expiry passes while the run waits for its time
+    await app.knex()('bulk_actions_uploads').where({ id: summary.id }).update({ expires_at: new Date(Date.now() - 60_000) });
+    const uploads = app.strapi.plugin('bulk-actions').service('uploads');
+    await uploads.purgeExpired();
+    const kept = () => app.knex()('bulk_actions_uploads').where({ id: summary.id }).select('id');
+    expect(await kept()).toHaveLength(1);
+
+    const final = (await followRun(() => app.as('editor'), res.body.data.run.id)).at(-1);
+    expect(final).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    const titles = await app.knex()('articles').whereIn('document_id', ids).where({ locale: 'en' }).whereNull('published_at').select('title');
+    expect(titles.map((row: any) => row.title).sort()).toEqual(['Scheduled 1', 'Scheduled 2']);
+    // settled: nothing needs it any more
+    await uploads.purgeExpired();
+    expect(await kept()).toHaveLength(0);
   });
 
   describe('bad files are refused with a 400 before anything changes', () => {

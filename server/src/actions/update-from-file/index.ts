@@ -45,9 +45,9 @@ async function abilityOf(strapi: Core.Strapi, userId: number): Promise<UserAbili
 const fileLabel = (upload: UploadSummary) => `"${upload.name}" (${upload.size} bytes, SHA-256 ${upload.sha256})`;
 
 /** What every chunk needs: the upload, its columns, the user's field permissions, the file by key. */
-async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, userId: number, params: FileParams) {
+async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, userId: number, params: FileParams, forRun = false) {
   const model = getModel(strapi, uid);
-  const upload = await getService(strapi, 'uploads').find(params.upload, userId).catch(() => {
+  const upload = await getService(strapi, 'uploads').find(params.upload, userId, { forRun }).catch(() => {
     throw new Error(`The upload ${params.upload} is no longer kept: upload the file again`);
   });
   const ability = await abilityOf(strapi, userId);
@@ -229,7 +229,7 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
 
   async handler(run: RunContext<FileParams>) {
     const { strapi, uid } = run;
-    const prepared = await prepare(strapi, uid, run.locale, run.user.id, run.params);
+    const prepared = await prepare(strapi, uid, run.locale, run.user.id, run.params, true);
     const { upload, plan, index, listed, meta, model, localized, relations, byName } = prepared;
     const dialect = strapi.db.dialect.client as 'sqlite' | 'postgres';
     // undo: columns set-based; a file that maps relations records each changed entry's draft instead

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { PLUGIN_ID, type UploadFormat, type UploadSummary } from '../../contracts';
-import { UPLOAD_PART_UID, UPLOAD_UID } from '../../content-types';
+import { RUN_UID, UPLOAD_PART_UID, UPLOAD_UID } from '../../content-types';
 import type { PluginConfig } from '../../config';
 import { parseCsv, parseXlsx, uploadFormat, badFile } from './parse';
 
@@ -27,6 +27,9 @@ const summary = (row: UploadRow): UploadSummary => ({
   sha256: row.sha256,
   expiresAt: new Date(row.expiresAt).toISOString(),
 });
+
+/** Runs that may still read their upload: its expiry waits for them to settle. */
+const UNSETTLED = ['scheduled', 'queued', 'running'];
 
 /** Parts read per query while a run walks an upload's rows. */
 const PARTS_PER_READ = 4;
@@ -82,10 +85,14 @@ const createUploadsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** The owner's upload, still kept; anyone else (or an expired or half-written upload) gets a 404. */
-    async find(id: number, ownerId: number): Promise<UploadSummary> {
+    /**
+     * The owner's upload, still kept; anyone else (or an expired or half-written upload) gets a 404.
+     * A run reading its own upload passes `forRun`: the purge keeps that upload until the run settles,
+     * however long it waited, so its expiry is not checked.
+     */
+    async find(id: number, ownerId: number, options: { forRun?: boolean } = {}): Promise<UploadSummary> {
       const row = (await uploads().findOne({ where: { id, ownerId } })) as UploadRow | null;
-      if (!row || !row.sha256 || new Date(row.expiresAt).getTime() < Date.now()) {
+      if (!row || !row.sha256 || (!options.forRun && new Date(row.expiresAt).getTime() < Date.now())) {
         throw new errors.NotFoundError(`No upload ${id}`);
       }
       return summary(row);
@@ -111,9 +118,18 @@ const createUploadsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** Uploads past their expiry, with their parts. */
+    /** Uploads past their expiry, with their parts, except those a run not yet settled names. */
     async purgeExpired() {
-      const expired = (await uploads().findMany({ select: ['id'], where: { expiresAt: { $lt: new Date() } }, limit: 100 })) as Array<{ id: number }>;
+      const runs = (await strapi.db.query(RUN_UID).findMany({
+        select: ['params'],
+        where: { action: 'update-from-file', status: { $in: UNSETTLED } },
+      })) as Array<{ params: unknown }>;
+      const needed = runs.map((run) => Number((run.params as { upload?: unknown } | null)?.upload)).filter(Number.isInteger);
+      const expired = (await uploads().findMany({
+        select: ['id'],
+        where: { expiresAt: { $lt: new Date() }, ...(needed.length ? { id: { $notIn: needed } } : {}) },
+        limit: 100,
+      })) as Array<{ id: number }>;
       for (const { id } of expired) await remove(id);
       return expired.length;
     },
