@@ -85,6 +85,26 @@ describe('scheduled runs', () => {
     await app.as('editor').post(`/bulk-actions/runs/${third.body.data.run.id}/cancel`);
   });
 
+  it('fails without changing anything when its action was disabled for the content type before it came due', async () => {
+    const ids = editorIds.slice(6, 8);
+    const res = await schedule('editor', ids, 7006, inMs(1500));
+    expect(res.status).toBe(202);
+    const before = await fingerprint();
+    await app.enableActions(ARTICLE, []);
+    try {
+      const final = (await followRun(() => app.as('editor'), res.body.data.run.id)).at(-1);
+      expect(final).toMatchObject({ status: 'failed', succeeded: 0 });
+      expect(final.message).toContain(`The action "update-field" is no longer enabled for ${ARTICLE}`);
+      expect(final.finishedAt).not.toBeNull();
+      expect(await fingerprint()).toBe(before);
+      // the audit log shows the same settled run
+      const listed = await app.as('admin').get('/bulk-actions/runs');
+      expect(listed.body.data.find((run: any) => run.id === res.body.data.run.id)).toMatchObject({ status: 'failed', message: final.message });
+    } finally {
+      await app.enableActions(ARTICLE, ['update-field']);
+    }
+  });
+
   it.each([
     ['in the past', () => new Date(Date.now() - 60_000).toISOString(), 'body.runAt: must be in the future'],
     ['not a date-time', () => 'tomorrow', 'body.runAt: must be an ISO 8601 date-time'],

@@ -11,7 +11,8 @@ const STARTED_PER_TICK = 10;
  * instance's worker sees the run first starts it, exactly once (see queue.startScheduled), after
  * checking the user's permissions again per record. Entries no longer permitted (or gone) are left
  * out of the chunks and counted as skipped, in the same transaction; the run is then queued like any
- * other and every instance's worker helps with it.
+ * other and every instance's worker helps with it. A run whose action is no longer enabled for its
+ * content type fails without changing anything.
  */
 const createScheduleService = ({ strapi }: { strapi: Core.Strapi }) => {
   const queue = () => getService(strapi, 'chunks').queue;
@@ -33,10 +34,18 @@ const createScheduleService = ({ strapi }: { strapi: Core.Strapi }) => {
       const chunks = await queue().pendingChunksIn(trx, runId);
       const frozen = chunks.flatMap((chunk) => chunk.documentIds);
       const definition = getService(strapi, 'actions').get(run.contentType, run.action);
-      const ability = definition ? await abilityOf(run.userId) : null;
+      if (!definition || !(await getService(strapi, 'settings').isEnabled(run.contentType, run.action))) {
+        // disabled (or removed) since it was scheduled: settled here, in the transaction that took
+        // it, so no worker can pick the queued run up first; its chunks close without any change
+        for (const chunk of chunks) await queue().narrowChunk(trx, chunk.id, []);
+        const error = new Error(`The action "${run.action}" is no longer enabled for ${run.contentType}`);
+        await getService(strapi, 'executor').settle(run, { error, status: 'failed' });
+        return true;
+      }
+      const ability = await abilityOf(run.userId);
       let permitted = new Set<string>();
       let skipped: Record<string, number> = {};
-      if (definition && ability && !getService(strapi, 'permissions').missingPermission(ability, run.contentType, definition)) {
+      if (ability && !getService(strapi, 'permissions').missingPermission(ability, run.contentType, definition)) {
         const selection = await getService(strapi, 'selection').resolve({
           ability, uid: run.contentType, definition, selection: { documentIds: frozen }, locale: run.locale,
         });
