@@ -82,6 +82,16 @@ export interface ChunkUndo {
   drafts(documentIds: string[]): Promise<() => Promise<void>>;
 }
 
+/** One line of the full dry run: an entry's outcome, one line per changed field. */
+export interface ReportLine {
+  key: string;
+  outcome: string;
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+  message?: string;
+}
+
 /**
  * Given to an action's `preview` hook: the run it would be, reading only. What it reports becomes the
  * preview's plan; nothing it does is committed (each chunk's transaction is rolled back).

@@ -117,8 +117,9 @@ export const useBulkActionFlow = (
   const planReady = Boolean(action && planParams && action.form.every((field) => !field.required || isFilled(planParams[field.name])));
   const planKey = planReady ? JSON.stringify(planParams) : null;
   const settledPlanKey = useDebouncedValue(planKey, PLAN_DELAY_MS);
+  const planBody = { ...body(selection), params: settledPlanKey ? JSON.parse(settledPlanKey) : {} };
   const plan = usePreviewBulkActionQuery(
-    { uid: model, name: action?.name ?? '', body: { ...body(selection), params: settledPlanKey ? JSON.parse(settledPlanKey) : {} } },
+    { uid: model, name: action?.name ?? '', body: planBody },
     { skip: !settledPlanKey || settledPlanKey !== planKey || (!allMatching && documentIds.length === 0) || list.infoLoading, refetchOnMountOrArgChange: true }
   );
   const planPending = Boolean(planKey) && (settledPlanKey !== planKey || plan.isFetching);
@@ -269,7 +270,7 @@ export const useBulkActionFlow = (
           data: planData,
           isLoading: planPending,
           error: planError,
-          download: planData && settledPlanKey ? () => downloadDryRun(model, action!.name, { ...body(selection), params: JSON.parse(settledPlanKey) }) : undefined,
+          download: planData && action ? () => downloadDryRun(model, action.name, planBody) : undefined,
         }
       : undefined,
     // what the action cannot take back, it says before the run (the audit log offers undo for the rest)

@@ -13,10 +13,6 @@ const describeValue = (value: unknown) => (value === null || value === undefined
 
 type Dialect = 'sqlite' | 'postgres';
 
-/**
- * The run's changes against the content type as it is now: fields that still exist, relation
- * targets as rows. Shared by the preview and the run, so both plan the same thing.
- */
 /** How many of these documents have a published version in the run's locale (their live version). */
 async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: string | null }, trx: any, documentIds: string[]) {
   const model = getModel(run.strapi, run.uid);
@@ -31,6 +27,10 @@ async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: s
   return Number(row?.n ?? 0);
 }
 
+/**
+ * The run's changes against the content type as it is now: fields that still exist, relation
+ * targets as rows. Shared by the preview and the run, so both plan the same thing.
+ */
 async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, 'strapi' | 'uid' | 'params' | 'locale' | 'count'>) {
   const { strapi, uid } = run;
   const dialect = strapi.db.dialect.client;
@@ -85,7 +85,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
       for (const { documentId } of plan.invalid) run.skip(documentId, SKIP_REASONS.invalidValue);
       for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
       // the change goes to drafts: the editor is told how many entries are live and stay as they are
-      const published = await publishedAmong(run, trx, documentIds.filter((documentId) => !plan.notFound.includes(documentId)));
+      const published = await publishedAmong(run, trx, documentIds.filter((documentId) => plan.rowIdOf.has(documentId)));
       if (published) run.tally('published-entries', published);
       if (!run.wantsChanges()) return;
       const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);

@@ -8,7 +8,7 @@ import {
   type PreviewResponse,
 } from '../contracts';
 import { RunInterruptedError } from '../services/runs/runner';
-import type { ReportLine } from '../services/runs/plan-preview';
+import type { ReportLine } from '../types';
 import { dryRunCsv } from '../utils/csv';
 import { hintsRequestSchema, previewRequestSchema, runRequestSchema } from '../validation';
 import { delivery, sendInterrupted, sendStarted } from '../utils/respond';

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import type { ReportLine } from '../types';
 
 /** Cells a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @ tab CR NUL. */
 const FORMULA_START = /^[=+\-@\t\r\0]/;
@@ -22,7 +23,7 @@ export const failuresCsv = (failures: Array<{ documentId: string; reason: string
   csvLines([['documentId', 'reason'], ...failures.map((f) => [f.documentId, cellOf(f.reason)])]);
 
 /** The full dry run of a preview as CSV: one line per outcome, one per changed field. */
-export const dryRunCsv = (lines: Array<{ key: string; outcome: string; field?: string; before?: unknown; after?: unknown; message?: string }>) =>
+export const dryRunCsv = (lines: ReportLine[]) =>
   csvLines([
     ['key', 'outcome', 'field', 'before', 'after', 'message'],
     ...lines.map((line) => [cellOf(line.key), line.outcome, line.field ?? '', cellOf(line.before), cellOf(line.after), cellOf(line.message)]),

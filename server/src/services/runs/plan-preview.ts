@@ -1,20 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { PlannedField, PreviewPlan } from '../../contracts';
-import type { BulkActionDefinition, PreviewContext, RunUser } from '../../types';
+import type { BulkActionDefinition, PreviewContext, ReportLine, RunUser } from '../../types';
 import { PLANNED_LISTED, PREVIEW_CHUNK } from '../../constants';
 import { chunk } from '../../utils/arrays';
 import { getService } from '../../utils/services';
 import { yieldToEventLoop } from './run-context';
-
-/** One line of the full dry run: an entry's outcome, one line per changed field. */
-export interface ReportLine {
-  key: string;
-  outcome: string;
-  field?: string;
-  before?: unknown;
-  after?: unknown;
-  message?: string;
-}
 
 /** Thrown at the end of each preview chunk: its transaction rolls back, whatever the hook wrote. */
 class PreviewRollback extends Error {}

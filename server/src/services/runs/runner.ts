@@ -6,7 +6,7 @@ import { fieldHints } from '../../actions/edit-fields/hints';
 import { PLUGIN_ID } from '../../contracts';
 import { forbidden, isActionInterrupted } from '../../errors';
 import type { PluginConfig } from '../../config';
-import type { BulkActionDefinition, RunUser, SignalEvent, SignalPayload } from '../../types';
+import type { BulkActionDefinition, ReportLine, RunUser, SignalEvent, SignalPayload } from '../../types';
 import type { UserAbility } from '../access/permissions';
 import { CHUNK_SIZE } from '../../constants';
 import { createStreamSink, fileDate, outputFileName } from './outputs';
@@ -15,7 +15,7 @@ import type { ResolvedSelection } from '../access/selection';
 import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { revertAction, type RevertParams } from '../../actions/revert';
-import { previewPlan, type ReportLine } from './plan-preview';
+import { previewPlan } from './plan-preview';
 
 /** A signal handler stopped the run: answered as 409 with the handler's message. */
 export class RunInterruptedError extends Error {

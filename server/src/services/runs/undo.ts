@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { RUN_UID, RUN_UNDO_UID } from '../../content-types';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
 import type { Knex } from './queue';
+import { chunk } from '../../utils/arrays';
 
 type Where = Record<string, unknown>;
 type Data = Record<string, unknown>;
@@ -112,9 +113,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Row ids and timestamps of documents' rows of one locale: what "unchanged since" is checked against. */
   const stampsOf = async (uid: string, documentIds: string[], locale: string | null): Promise<Map<string, Stamp>> => {
     const stamps = new Map<string, Stamp>(documentIds.map((documentId) => [documentId, []]));
-    for (let i = 0; i < documentIds.length; i += BATCH) {
+    for (const batch of chunk(documentIds, BATCH)) {
       const rows = await strapi.db.query(uid as any).findMany({
-        where: { documentId: { $in: documentIds.slice(i, i + BATCH) }, ...localeWhere(uid, locale) },
+        where: { documentId: { $in: batch }, ...localeWhere(uid, locale) },
         select: ['id', 'documentId', 'updatedAt', 'publishedAt'],
         orderBy: { id: 'asc' },
       });
@@ -132,10 +133,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean) => {
     const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
     const byDocument = new Map<string, any[]>(documentIds.map((documentId) => [documentId, []]));
-    for (let i = 0; i < documentIds.length; i += BATCH) {
+    for (const batch of chunk(documentIds, BATCH)) {
       const rows = await strapi.db.query(uid as any).findMany({
         where: {
-          documentId: { $in: documentIds.slice(i, i + BATCH) },
+          documentId: { $in: batch },
           ...localeWhere(uid, locale),
           ...(draftOnly && draftAndPublish ? { publishedAt: { $null: true } } : {}),
         },
@@ -165,7 +166,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       runId: args.runId, position: args.position, entry: documentId, kind: 'versions',
       before: JSON.stringify(args.before.get(documentId)), after: JSON.stringify(after.get(documentId)),
     }));
-    for (let i = 0; i < records.length; i += BATCH) await strapi.db.query(RUN_UNDO_UID).createMany({ data: records.slice(i, i + BATCH) });
+    for (const batch of chunk(records, BATCH)) await strapi.db.query(RUN_UNDO_UID).createMany({ data: batch });
   };
 
   return {
