@@ -39,9 +39,15 @@ export const markReviewed: BulkActionDefinition = {
   mode: 'query',
   // updateAll records what it changes: the audit log offers "Undo this run"
   revertible: true,
-  confirm: { message: 'Mark {count} articles as reviewed?' },
+  confirm: { message: 'Mark {count, plural, one {# article} other {# articles}} as reviewed?' },
+  // the French texts are in src/admin/app.ts; English is the text beside each id
+  messages: { label: 'playground.mark-reviewed.label', description: 'playground.mark-reviewed.description', confirm: 'playground.mark-reviewed.confirm' },
   async handler(run) {
     const changed = await run.updateAll({ stage: 'review' });
-    run.message(`${changed} ${changed === 1 ? 'article' : 'articles'} marked as reviewed`);
+    run.message({
+      text: `${changed} ${changed === 1 ? 'article' : 'articles'} marked as reviewed`,
+      id: 'playground.mark-reviewed.done',
+      values: { count: changed },
+    });
   },
 };

@@ -3,7 +3,7 @@
  * Import these types from 'strapi-plugin-bulk-actions/strapi-server'.
  */
 import type { Core, Schema, UID } from '@strapi/strapi';
-import type { ActionMode, ConfirmOptions, FormFieldDefinition, PlannedField, Run, RunFailure, Selection } from './contracts';
+import type { ActionMessages, ActionMode, ConfirmOptions, FormFieldDefinition, PlannedField, Run, RunFailure, Selection } from './contracts';
 
 export type BuiltInPermission = 'read' | 'create' | 'update' | 'delete' | 'publish';
 
@@ -49,11 +49,22 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
   skip(documentId: string, reason: string): void;
   /** Mark an entry failed without throwing. */
   fail(documentId: string, reason: string): void;
-  /** A sentence for the editor's notification and the audit log. */
-  message(text: string, level?: 'info' | 'warning' | 'error'): void;
+  /**
+   * A sentence for the editor's notification and the audit log: English text, or `{ text, id, values }`
+   * where `id` is a message of the admin's translations (yours, registered in your admin app) that
+   * the admin formats with `values` in the editor's language, `text` being the English version.
+   */
+  message(text: string | RunMessage, level?: 'info' | 'warning' | 'error'): void;
   /** Aborted when the run is cancelled; long handlers should check it between steps. */
   signal: AbortSignal;
   strapi: Core.Strapi;
+}
+
+/** A translatable sentence of a run (see RunContext.message). */
+export interface RunMessage {
+  text: string;
+  id: string;
+  values?: Record<string, string | number>;
 }
 
 /** Given to each `eachChunk` callback. */
@@ -162,6 +173,11 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
   permissions: Array<BuiltInPermission | (string & {})>;
   form?: Record<string, FormFieldDefinition>;
   confirm?: ConfirmOptions;
+  /**
+   * Translation ids of the label, description and confirm text (`label`, `description` and
+   * `confirm.message` are their English versions); add the messages to your admin app's translations.
+   */
+  messages?: ActionMessages;
   mode: ActionMode;
   /** the action produces a file (see ActionOutput); its runs answer with the file. A function picks it from the validated params. */
   output?: ActionOutput | ((params: Params) => ActionOutput);

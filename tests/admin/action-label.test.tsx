@@ -11,7 +11,7 @@ jest.mock('@strapi/strapi/admin', () => ({
 const available = jest.fn();
 jest.mock('../../admin/src/api', () => ({
   useGetBulkActionsQuery: (uid: string, { skip }: { skip: boolean }) => ({
-    data: skip || uid !== 'api::article.article' ? undefined : { actions: [{ name: 'update-field', label: 'Update a field' }], replacesBuiltIns: [] },
+    data: skip || uid !== 'api::article.article' ? undefined : { actions: [{ name: 'update-field', label: 'Update a field', form: [], messages: {} }], replacesBuiltIns: [] },
   }),
   useGetAvailableActionsQuery: (uid: string, options: { skip: boolean }) => {
     available(uid, options);

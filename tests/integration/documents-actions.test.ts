@@ -61,7 +61,7 @@ describe('documents-mode built-ins: publish, unpublish, delete; the playground e
   it('lists delete as destructive with its confirm message', async () => {
     const list = await app.as('editor').get(`/bulk-actions/content-types/${ARTICLE}/actions`);
     const del = list.body.data.find((a: { name: string }) => a.name === 'delete');
-    expect(del).toMatchObject({ mode: 'documents', destructive: true, confirm: { message: 'Delete {count} entries?', destructive: true }, revertible: true });
+    expect(del).toMatchObject({ mode: 'documents', destructive: true, confirm: { message: 'Delete {count, plural, one {# entry} other {# entries}}?', destructive: true }, revertible: true });
   });
 
   it('"Run now" records the run time on each enabled config and fails the disabled ones with a reason', async () => {
@@ -112,6 +112,8 @@ describe('documents-mode built-ins: publish, unpublish, delete; the playground e
     const res = await run('editor', 'mark-reviewed', { selection: { documentIds: ids } });
     expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4 });
     expect(res.body.data.run.message).toContain('4 articles marked as reviewed');
+    // the sentence also comes as a note the admin translates (the playground's admin app has it in French)
+    expect(res.body.data.run.notes).toEqual([{ level: 'info', text: '4 articles marked as reviewed', id: 'playground.mark-reviewed.done', values: { count: 4 } }]);
     expect((await articleRows(app, { locale: 'en' })).filter((r) => ids.includes(r.document_id)).every((r) => r.stage === 'review')).toBe(true);
   });
 });

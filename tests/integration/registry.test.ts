@@ -36,6 +36,9 @@ describe('the action registry (developer API)', () => {
     [{ handler: 'not a function' }, /action "touch" is invalid: handler: must be a function/],
     [{ permissions: [] }, /action "touch" is invalid: permissions: must name at least one permission/],
     [{ extra: true }, /action "touch" is invalid: .*Unrecognized key/],
+    [{ messages: { label: 'has spaces in it' } }, /action "touch" is invalid: messages\.label: must be a translation id/],
+    [{ messages: { title: 'my-app.title' } }, /action "touch" is invalid: messages: Unrecognized key/],
+    [{ form: { note: { type: 'string', messages: { hint: 'x' } } } }, /action "touch" is invalid: form\.note\.messages: Unrecognized key/],
   ])('refuses a bad definition %# with a message naming the action and the problem', (override, message) => {
     expect(() => actions().register({ ...valid(), ...override })).toThrow(message);
   });

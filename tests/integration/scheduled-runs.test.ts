@@ -95,6 +95,14 @@ describe('scheduled runs', () => {
       const final = (await followRun(() => app.as('editor'), res.body.data.run.id)).at(-1);
       expect(final).toMatchObject({ status: 'failed', succeeded: 0 });
       expect(final.message).toContain(`The action "update-field" is no longer enabled for ${ARTICLE}`);
+      expect(final.notes).toEqual([
+        {
+          level: 'error',
+          text: `The action "update-field" is no longer enabled for ${ARTICLE}`,
+          id: 'bulk-actions.message.scheduled.disabled',
+          values: { action: 'update-field', contentType: ARTICLE },
+        },
+      ]);
       expect(final.finishedAt).not.toBeNull();
       expect(await fingerprint()).toBe(before);
       // the audit log shows the same settled run

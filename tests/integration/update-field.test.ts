@@ -72,6 +72,10 @@ describe('update-field (query mode)', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.run).toMatchObject({ status: 'partial', total: 5, succeeded: 2, skipped: 3, skippedReasons: { forbidden: 3 } });
     expect(res.body.data.run.message).toContain('3 skipped: forbidden');
+    // what the admin formats in the editor's language: an id and values, the English beside them
+    expect(res.body.data.run.notes).toEqual([
+      { level: 'info', text: 'stage set on 2 entries', id: 'bulk-actions.message.update-field.done', values: { fields: 'stage', verb: 'set', count: 2 } },
+    ]);
     const ownRows = (await articleRows(app, { locale: 'en' })).filter((r) => own.includes(r.document_id));
     expect(ownRows.every((r) => r.stage === 'review')).toBe(true);
     expect((await articleRows(app, { locale: 'en' })).filter((r) => theirs.includes(r.document_id))).toEqual(before);

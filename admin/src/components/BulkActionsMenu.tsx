@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Modal } from '@strapi/design-system';
 import { More } from '@strapi/icons';
-import { useGetBulkActionsQuery } from '../api';
+import { useBulkActions } from '../hooks/useActions';
 import { useT } from '../hooks/useT';
 import { ActionsMenu } from './ActionsMenu';
 import { BulkActionsModal } from './BulkActionsModal';
@@ -39,7 +39,7 @@ export const createMenuOpener = (): MenuOpener => {
  */
 export const BulkActionsMenu = ({ model, opener }: { model: string; opener: MenuOpener }) => {
   const { t } = useT();
-  const actions = useGetBulkActionsQuery(model).data?.actions ?? [];
+  const actions = useBulkActions(model).data?.actions ?? [];
   const [menuOpen, setMenuOpen] = React.useState(false);
   const [chosen, setChosen] = React.useState<string | null>(null);
   const [anchorRect, setAnchorRect] = React.useState<DOMRect | null>(null);

@@ -1,5 +1,5 @@
 import { useAuth } from '@strapi/strapi/admin';
-import { useGetAvailableActionsQuery, useGetBulkActionsQuery } from '../api';
+import { useAvailableActions, useBulkActions } from './useActions';
 import { PERMISSIONS } from '../constants';
 import { useT } from './useT';
 
@@ -15,8 +15,8 @@ export const useActionLabel = (contentType: string, name: string) => {
     (state.permissions ?? []).some((permission) => permission.action === PERMISSIONS.settingsRead[0].action)
   );
   const isUndo = name === 'revert';
-  const { data: listed } = useGetBulkActionsQuery(contentType, { skip: !contentType || isUndo });
-  const { data: available } = useGetAvailableActionsQuery(contentType, { skip: !canReadSettings || !contentType || isUndo });
+  const { data: listed } = useBulkActions(contentType, { skip: !contentType || isUndo });
+  const { data: available } = useAvailableActions(contentType, { skip: !canReadSettings || !contentType || isUndo });
   // an undo is a run of the plugin's own, listed under no content type
   if (isUndo) return t('run.undo.action', 'Undo');
   return listed?.actions.find((action) => action.name === name)?.label ?? available?.find((action) => action.name === name)?.label ?? name;

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { useNotification } from '@strapi/strapi/admin';
 import type { ActionSummary, Selection } from '../../../server/src/contracts';
-import { useGetBulkActionsQuery, usePreviewBulkActionQuery, useRefreshAfterRunMutation } from '../api';
+import { usePreviewBulkActionQuery, useRefreshAfterRunMutation } from '../api';
 import { TYPE_TO_CONFIRM_THRESHOLD } from '../constants';
 import { activeRuns } from '../store/activeRuns';
 import { isActive, type RunView } from '../types';
@@ -13,6 +13,7 @@ import { useListSelection } from './useListSelection';
 import { useRunAction } from './useRunAction';
 import { useRunNotification } from './useRunNotification';
 import { useT } from './useT';
+import { confirmText, useBulkActions } from './useActions';
 import { useRunFormat } from './useRunFormat';
 import { useDebouncedValue } from './useDebouncedValue';
 import { useDownloadDryRun } from './useRunFile';
@@ -63,14 +64,14 @@ export const useBulkActionFlow = (
   onClose: () => void,
   { initialAction, opener: givenOpener }: { initialAction?: string; opener?: HTMLElement | null } = {}
 ) => {
-  const { t, formatNumber } = useT();
+  const { t, intl, formatNumber } = useT();
   const format = useRunFormat();
   const { toggleNotification } = useNotification();
   const notifyRun = useRunNotification();
   const runAction = useRunAction();
   const [refreshAfterRun] = useRefreshAfterRunMutation();
 
-  const actions = useGetBulkActionsQuery(model).data?.actions ?? NO_ACTIONS;
+  const actions = useBulkActions(model).data?.actions ?? NO_ACTIONS;
   const list = useListSelection(model, 'BulkActionsModal');
   const { selection, locale, documentIds, selectRow, allMatching, setAllMatching } = list;
 
@@ -171,12 +172,8 @@ export const useBulkActionFlow = (
 
   const confirmMessage = action
     ? (describeChanges(action.form, values, count, t) ??
-      (action.confirm.message
-        ? action.confirm.message.replace(/\{count\}/g, formatNumber(count))
-        : t('confirm.default', 'Run “{label}” on {count, plural, one {# entry} other {# entries}}?', {
-            label: action.label,
-            count,
-          })))
+      confirmText(intl, action, count) ??
+      t('confirm.default', 'Run “{label}” on {count, plural, one {# entry} other {# entries}}?', { label: action.label, count }))
     : null;
   const runLabel = action ? confirmButtonLabel(action, count, t) : t('modal.run', 'Run action');
 

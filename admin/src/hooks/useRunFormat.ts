@@ -1,5 +1,5 @@
 import * as React from 'react';
-import type { RunStatus } from '../../../server/src/contracts';
+import type { RunNote, RunStatus } from '../../../server/src/contracts';
 import type { RunView } from '../types';
 import { useT } from './useT';
 
@@ -28,17 +28,24 @@ const NOTIFICATION_TYPES: Record<RunStatus, NotificationType> = {
   cancelled: 'warning',
 };
 
-/** The lines a handler wrote with run.message(): the server's message minus its closing count line. */
-export const handlerLines = (run: Pick<RunView, 'message' | 'status'>): string[] => {
-  const lines = (run.message ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
-  if (run.status === 'interrupted') return lines;
-  // the last line is the server's count summary (the admin writes its own, translated)
-  return lines.slice(0, -1);
+/**
+ * The sentences of a run (its handler's, and the error that stopped it). Runs recorded before runs
+ * kept notes have only the English message: its lines minus the closing count line (the admin
+ * writes its own counts, translated).
+ */
+export const notesOf = (run: Pick<RunView, 'message' | 'status' | 'notes'>): RunNote[] => {
+  if (run.notes?.length) return run.notes;
+  const lines = (run.message ?? '').split('\n').map((line) => line.trim()).filter(Boolean).slice(0, -1);
+  return lines.map((line): RunNote => {
+    if (line.startsWith('Error: ')) return { level: 'error', text: line.slice('Error: '.length) };
+    if (line.startsWith('warning: ')) return { level: 'warning', text: line.slice('warning: '.length) };
+    return { level: 'info', text: line };
+  });
 };
 
 /** Texts of runs: statuses, skip reasons, counts, durations. */
 export const useRunFormat = () => {
-  const { t, formatNumber, formatDate } = useT();
+  const { t, intl, formatNumber, formatDate } = useT();
 
   return React.useMemo(() => {
     const statusLabel = (status: RunStatus | string) => {
@@ -109,16 +116,22 @@ export const useRunFormat = () => {
       return parts.join(' · ');
     };
 
+    /** A run's sentence in the editor's language (the English text where it has no translation id). */
+    const noteText = (note: RunNote) => {
+      const text = note.id ? (intl.formatMessage({ id: note.id, defaultMessage: note.text }, note.values) as string) : note.text;
+      return note.level === 'error' ? t('run.note.error', 'Error: {message}', { message: text }) : text;
+    };
+
     /** "12 articles marked as reviewed · 3 skipped: no permission" */
     const summary = (run: RunView) => {
-      const lines = handlerLines(run);
       // interrupted: the reason a server hook gave is the whole story
-      if (run.status === 'interrupted') return lines.join(' ') || statusLabel(run.status);
+      if (run.status === 'interrupted') return (run.message ?? '').split('\n').join(' ').trim() || statusLabel(run.status);
       if (run.status === 'cancelled') return `${statusLabel(run.status)} · ${countsText(run)}`;
-      const errorLine = lines.find((line) => line.startsWith('Error:'));
-      const handlerLine = lines.find((line) => !line.startsWith('Error:'));
-      const text = countsText(run, handlerLine);
-      return errorLine ? `${text} · ${errorLine}` : text;
+      const notes = notesOf(run);
+      const error = notes.find((note) => note.level === 'error');
+      const handler = notes.find((note) => note.level === 'info');
+      const text = countsText(run, handler ? noteText(handler) : undefined);
+      return error ? `${text} · ${noteText(error)}` : text;
     };
 
     const duration = (ms: number | null | undefined) => {
@@ -142,8 +155,9 @@ export const useRunFormat = () => {
       reasonLabel,
       reasonsText,
       countsText,
+      noteText,
       summary,
       duration,
     };
-  }, [t, formatNumber, formatDate]);
+  }, [t, intl, formatNumber, formatDate]);
 };

@@ -26,7 +26,7 @@ import { RunStatusBadge } from '../components/RunStatusBadge';
 import { useActionLabel } from '../hooks/useActionLabel';
 import { useRetryRun, useRevertRun, type RunOutcome } from '../hooks/useRunAction';
 import { useDownloadRunFile } from '../hooks/useRunFile';
-import { useRunFormat } from '../hooks/useRunFormat';
+import { notesOf, useRunFormat } from '../hooks/useRunFormat';
 import { useRunNotification } from '../hooks/useRunNotification';
 import { useRunProgress } from '../hooks/useRunProgress';
 import { useT } from '../hooks/useT';
@@ -92,6 +92,8 @@ const formatParam = (value: unknown): string => {
   return String(value);
 };
 
+const NOTE_COLORS = { info: 'neutral800', warning: 'warning600', error: 'danger600' } as const;
+
 /** One run of the audit log: counts, params, message and failures; download and retry of the failures; undo. */
 export const RunDetailPage = () => {
   const { id = '' } = useParams<{ id: string }>();
@@ -123,6 +125,11 @@ export const RunDetailPage = () => {
   const contentTypeName =
     info.data?.contentTypes.find((contentType) => contentType.uid === run.contentType)?.displayName ?? run.contentType;
   const params = Object.entries(run.params ?? {});
+  // a signal hook's reason stops an interrupted run: its message is the whole story
+  const notes =
+    run.status === 'interrupted'
+      ? [{ level: 'error' as const, text: run.message ?? '' }].filter((note) => note.text)
+      : notesOf(run).map((note) => ({ level: note.level, text: format.noteText(note) }));
 
   const downloadFailures = async () => {
     setIsDownloading(true);
@@ -312,11 +319,15 @@ export const RunDetailPage = () => {
                 </Detail>
               </Grid.Item>
             </Grid.Root>
-            {run.message ? (
-              <Box background="neutral100" hasRadius padding={4}>
-                <Typography variant="omega" textColor="neutral800" style={{ whiteSpace: 'pre-wrap' }} data-testid="run-message">
-                  {run.message}
-                </Typography>
+            {notes.length ? (
+              <Box background="neutral100" hasRadius padding={4} data-testid="run-message">
+                <Flex direction="column" alignItems="stretch" gap={1}>
+                  {notes.map((note, index) => (
+                    <Typography key={index} variant="omega" textColor={NOTE_COLORS[note.level]} style={{ whiteSpace: 'pre-wrap' }}>
+                      {note.text}
+                    </Typography>
+                  ))}
+                </Flex>
               </Box>
             ) : null}
           </Section>

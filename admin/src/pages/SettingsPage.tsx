@@ -22,12 +22,12 @@ import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { REPLACEABLE_BUILT_INS, type ContentTypeSettings, type Settings } from '../../../server/src/contracts';
 import {
-  useGetAvailableActionsQuery,
   useGetBulkActionsInfoQuery,
   useGetBulkActionsSettingsQuery,
   useUpdateBulkActionsSettingsMutation,
 } from '../api';
 import { PERMISSIONS } from '../constants';
+import { useAvailableActions } from '../hooks/useActions';
 import { useT } from '../hooks/useT';
 import { parseError } from '../utils/errors';
 
@@ -47,7 +47,7 @@ interface ContentTypeCardProps {
 /** One collection type: every action available to it, each with its toggle; Strapi's own buttons replaced or not. */
 const ContentTypeCard = ({ uid, displayName, entry, canUpdate, onChange: onEntryChange }: ContentTypeCardProps) => {
   const { t } = useT();
-  const { data: available, isLoading, error } = useGetAvailableActionsQuery(uid);
+  const { data: available, isLoading, error } = useAvailableActions(uid);
   const enabled = entry.actions;
   const onChange = (actions: string[]) => onEntryChange({ ...entry, actions });
   const replaceable = (available ?? []).some((action) => (REPLACEABLE_BUILT_INS as readonly string[]).includes(action.name));

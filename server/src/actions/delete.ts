@@ -9,7 +9,7 @@ export const deleteAction: BulkActionDefinition = {
   permissions: ['delete'],
   revertible: true,
   mode: 'documents',
-  confirm: { message: 'Delete {count} entries?', destructive: true },
+  confirm: { message: 'Delete {count, plural, one {# entry} other {# entries}}?', destructive: true },
   async handler(run) {
     await run.eachDocument(
       async ({ documentId }) => {

@@ -13,7 +13,7 @@ export const publishAction: BulkActionDefinition = {
   revertible: true,
   mode: 'documents',
   supports: hasDraftAndPublish,
-  confirm: { message: 'Publish {count} entries?' },
+  confirm: { message: 'Publish {count, plural, one {# entry} other {# entries}}?' },
   async handler(run) {
     await run.eachDocument(
       async ({ documentId }) => {

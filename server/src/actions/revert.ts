@@ -1,3 +1,4 @@
+import { runMessageId } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import { getService } from '../utils/services';
 import type { RevertOutcome } from '../services/runs/undo';
@@ -53,9 +54,10 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
         for (const documentId of documentIds) count(documentId, outcomes[documentId] ?? { skipped: 'changed-since' });
       });
     }
-    run.message(
-      `${restored} ${restored === 1 ? 'entry' : 'entries'} put back as before run ${runId}` +
-        (changedSince ? `; ${changedSince} changed since, left as they are` : '')
-    );
+    run.message({
+      text: `${restored} ${restored === 1 ? 'entry' : 'entries'} put back as before run ${runId}` + (changedSince ? `; ${changedSince} changed since, left as they are` : ''),
+      id: runMessageId('revert.done'),
+      values: { count: restored, run: runId, changedSince },
+    });
   },
 };

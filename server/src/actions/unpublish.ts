@@ -11,7 +11,7 @@ export const unpublishAction: BulkActionDefinition = {
   revertible: true,
   mode: 'documents',
   supports: hasDraftAndPublish,
-  confirm: { message: 'Unpublish {count} entries?' },
+  confirm: { message: 'Unpublish {count, plural, one {# entry} other {# entries}}?' },
   async handler(run) {
     await run.eachDocument(
       async ({ documentId }) => {

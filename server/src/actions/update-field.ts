@@ -1,4 +1,4 @@
-import { SKIP_REASONS, type EditChange } from '../contracts';
+import { SKIP_REASONS, runMessageId, type EditChange } from '../contracts';
 import type { BulkActionDefinition, RunContext } from '../types';
 import type { Core } from '@strapi/strapi';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
@@ -75,7 +75,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
   form: {
     changes: { type: 'changes', label: 'Changes', required: true, permission: 'update' },
   },
-  confirm: { message: 'Change this field on {count} entries?' },
+  confirm: { message: 'Change this field on {count, plural, one {# entry} other {# entries}}?' },
   async preview(run) {
     const { changes, dialect } = await resolveChanges(run);
     const context = { strapi: run.strapi, uid: run.uid, locale: run.locale, dialect, changes };
@@ -133,10 +133,21 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
 
     const fields = run.params.changes.map((change) => change.field).join(', ');
     const verb = run.params.changes.every((change) => change.op === 'set') ? 'set' : 'changed';
-    run.message(`${fields} ${verb} on ${changed} ${changed === 1 ? 'entry' : 'entries'}`);
+    run.message({
+      text: `${fields} ${verb} on ${changed} ${changed === 1 ? 'entry' : 'entries'}`,
+      id: runMessageId('update-field.done'),
+      values: { fields, verb, count: changed },
+    });
     if (invalidCount) {
-      const more = invalidCount > listed.length ? ` and ${invalidCount - listed.length} more` : '';
-      run.message(`not written, the result breaks the field's rules: ${listed.join('; ')}${more}`, 'warning');
+      const more = invalidCount - listed.length;
+      run.message(
+        {
+          text: `not written, the result breaks the field's rules: ${listed.join('; ')}${more > 0 ? ` and ${more} more` : ''}`,
+          id: runMessageId('update-field.invalid'),
+          values: { items: listed.join('; '), more },
+        },
+        'warning'
+      );
     }
   },
 };

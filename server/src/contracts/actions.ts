@@ -24,11 +24,27 @@ export const FORM_FIELD_TYPES = [
 ] as const;
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
 
+/**
+ * Translation ids (react-intl message ids of the admin's translations: the plugin's, or the ones a
+ * project registers in its admin app) for texts declared in English beside them: the admin shows the
+ * translation in the editor's language, the English text when there is none.
+ */
+export interface TextMessages {
+  label?: string;
+  description?: string;
+}
+export interface ActionMessages extends TextMessages {
+  /** the confirm text: an ICU message with `{count}` (e.g. `{count, plural, one {…} other {…}}`) */
+  confirm?: string;
+}
+
 /** A form field as a developer declares it. */
 export interface FormFieldDefinition {
   type: FormFieldType;
   label?: string;
   description?: string;
+  /** translation ids of the label and description */
+  messages?: TextMessages;
   required?: boolean;
   default?: unknown;
   /** allowed values of an `enumeration` field */
@@ -121,6 +137,8 @@ export interface ActionSummary {
   previews: boolean;
   form: FormField[];
   confirm: { message: string | null; destructive: boolean };
+  /** translation ids of the label, description and confirm text */
+  messages: ActionMessages;
 }
 export interface ListActionsResponse {
   data: ActionSummary[];

@@ -1,5 +1,19 @@
+import type { ActionMessages } from './actions';
+
 export const RUN_STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * A sentence a run's handler wrote (run.message): `text` in English, as the audit log's `message`
+ * keeps it; `id` and `values` let the admin say it in the editor's language (a react-intl message id
+ * of the plugin's or the project's translations, with ICU plurals on the values).
+ */
+export interface RunNote {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  id?: string;
+  values?: Record<string, string | number>;
+}
 
 export interface RunFailure {
   documentId: string;
@@ -24,7 +38,10 @@ export interface Run {
   skippedReasons: Record<string, number>;
   status: RunStatus;
   params: Record<string, unknown> | null;
+  /** every sentence of the run in English, then the counts: for the audit log's readers and webhooks */
   message: string | null;
+  /** the handler's sentences and the error that stopped the run, for the admin to translate */
+  notes: RunNote[];
   failures: RunFailure[];
   startedAt: string;
   /** a scheduled run: when a worker starts it (the selection was frozen at `startedAt`, the confirm) */
@@ -95,6 +112,8 @@ export interface AvailableAction {
   label: string;
   description: string | null;
   destructive: boolean;
+  /** translation ids of the label and description */
+  messages: ActionMessages;
 }
 export interface AvailableActionsResponse {
   data: AvailableAction[];

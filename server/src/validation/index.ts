@@ -25,6 +25,11 @@ import {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <A, B>(_proof: Same<A, B>) => undefined;
 
+/** translation ids: the same shape as message ids in the admin's translation files */
+const messageIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be a translation id (letters, digits, . _ -)');
+export const textMessagesSchema = z.object({ label: messageIdSchema.optional(), description: messageIdSchema.optional() }).strict();
+export const actionMessagesSchema = textMessagesSchema.extend({ confirm: messageIdSchema.optional() }).strict();
+
 export const formFieldDefinitionSchema = z
   .object({
     type: z.enum(FORM_FIELD_TYPES),
@@ -38,6 +43,7 @@ export const formFieldDefinitionSchema = z
     permission: z.enum(['read', 'update']).optional(),
     of: z.string().optional(),
     secret: z.boolean().optional(),
+    messages: textMessagesSchema.optional(),
   })
   .strict();
 same<z.infer<typeof formFieldDefinitionSchema>, FormFieldDefinition>(true);

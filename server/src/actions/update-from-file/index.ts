@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { SKIP_REASONS, type PlannedField, type UploadSummary } from '../../contracts';
+import { SKIP_REASONS, runMessageId, type PlannedField, type UploadSummary } from '../../contracts';
 import type { UserAbility } from '../../services/access/permissions';
 import type { BulkActionDefinition, RunContext } from '../../types';
 import { getModel, isLocalized } from '../../utils/models';
@@ -198,7 +198,7 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     mapping: { type: 'mapping', label: 'Columns', description: 'Columns mapped to fields by their header; map a column to a field, or to null to ignore it' },
     since: { type: 'datetime', label: 'Checked at', description: 'Entries changed after this moment are left alone (changed-since)' },
   },
-  confirm: { message: 'Update {count} entries from the file?' },
+  confirm: { message: 'Update {count, plural, one {# entry} other {# entries}} from the file?' },
 
   async validate(params, context) {
     const { strapi } = context;
@@ -285,15 +285,29 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
       changed += changing.length;
     });
 
-    run.message(`${changed} ${changed === 1 ? 'entry' : 'entries'} updated from the file ${fileLabel(upload)}`);
+    run.message({
+      text: `${changed} ${changed === 1 ? 'entry' : 'entries'} updated from the file ${fileLabel(upload)}`,
+      id: runMessageId('update-from-file.done'),
+      values: { count: changed, name: upload.name, size: upload.size, sha256: upload.sha256 },
+    });
     const unmatched = [...index.rows.keys()].filter((key) => !prepared.matched.has(key)).length;
     if (unmatched || index.otherLocale) {
       const parts = [unmatched ? `${unmatched} named no entry of this run's selection` : '', index.otherLocale ? `${index.otherLocale} are of another locale` : ''].filter(Boolean);
-      run.message(`rows of the file not applied: ${parts.join('; ')}`, 'warning');
+      run.message(
+        { text: `rows of the file not applied: ${parts.join('; ')}`, id: runMessageId('update-from-file.not-applied'), values: { unmatched, otherLocale: index.otherLocale } },
+        'warning'
+      );
     }
     if (listed.total) {
-      const more = listed.total > listed.items.length ? ` and ${listed.total - listed.items.length} more` : '';
-      run.message(`not written: ${listed.items.join('; ')}${more}`, 'warning');
+      const more = listed.total - listed.items.length;
+      run.message(
+        {
+          text: `not written: ${listed.items.join('; ')}${more > 0 ? ` and ${more} more` : ''}`,
+          id: runMessageId('update-from-file.not-written'),
+          values: { items: listed.items.join('; '), more },
+        },
+        'warning'
+      );
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, SKIP_REASONS, type Run, type RunStatus } from '../../contracts';
+import { PLUGIN_ID, SKIP_REASONS, type Run, type RunNote, type RunStatus } from '../../contracts';
 import type { OutputSink } from './outputs';
 import { outputOf } from './files';
 import type { PluginConfig } from '../../config';
@@ -177,20 +177,21 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Final status, message, `end` signal and webhook: exactly once per run, by whoever settles it first. */
     async settle(
       run: Run,
-      { error, cancelled = false, messages = [], status: forced }: { error?: Error; cancelled?: boolean; messages?: string[]; status?: RunStatus }
+      { error, cancelled = false, messages = [], status: forced }: { error?: Error; cancelled?: boolean; messages?: RunNote[]; status?: RunStatus }
     ) {
       const job = await getService(strapi, 'runs').jobState(run.id);
       const finished = await getService(strapi, 'runs').settle(run.id, (counts: Run) => {
         const status = forced ?? (cancelled ? 'cancelled' : statusOf(counts.succeeded, counts.skipped - (counts.skippedReasons[SKIP_REASONS.unchanged] ?? 0), counts.failed, Boolean(error)));
+        // the error's text is the server's own (a handler's exception, a database error): not translated
+        const notes: RunNote[] = [...(error ? [{ level: 'error' as const, text: error.message }] : []), ...messages];
         const message = [
-          error ? `Error: ${error.message}` : null,
+          ...notes.map(({ level, text }) => (level === 'info' ? text : `${level === 'error' ? 'Error' : level}: ${text}`)),
           cancelled ? 'Cancelled before it finished.' : null,
-          ...messages,
           summarize(counts.succeeded, counts.skippedReasons, counts.failed),
         ]
           .filter(Boolean)
           .join('\n');
-        return { status, message };
+        return { status, message, notes };
       });
       if (!finished) return currentRun(run.id); // settled elsewhere
       await getService(strapi, 'signals').emit({

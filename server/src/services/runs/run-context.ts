@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { RunNote } from '../../contracts';
 import type { ChunkTools, ChunkUndo, RunContext, RunUser } from '../../types';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
@@ -56,7 +57,7 @@ export function createRunContext(args: {
 }) {
   const { strapi, runId, workerId, uid, locale, user, params, count, scope, signal, output } = args;
   const model = getModel(strapi, uid);
-  const messages: string[] = [];
+  const messages: RunNote[] = [];
   /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
   let current: { row: ChunkRow; outcomes: Outcomes } | null = null;
   let passes = 0;
@@ -259,7 +260,7 @@ export function createRunContext(args: {
     },
 
     message(text, level = 'info') {
-      messages.push(level === 'info' ? text : `${level}: ${text}`);
+      messages.push(typeof text === 'string' ? { level, text } : { level, text: text.text, id: text.id, values: text.values });
     },
   };
 

@@ -268,6 +268,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         label: definition.label,
         description: definition.description ?? null,
         destructive: Boolean(definition.confirm?.destructive),
+        messages: definition.messages ?? {},
       }));
     },
 
@@ -288,6 +289,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           previews: Boolean(definition.preview),
           form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
+          messages: definition.messages ?? {},
         }));
     },
 

@@ -12,7 +12,7 @@ import { columnName, findModel } from '../../utils/models';
  */
 const RUN_FIELDS = [
   'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
-  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'failures', 'startedAt', 'runAt', 'finishedAt',
+  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'notes', 'failures', 'startedAt', 'runAt', 'finishedAt',
   'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType', 'revertible', 'revertOf', 'revertedBy', 'undoPurgedAt',
 ] as const;
 
@@ -38,6 +38,7 @@ export interface RunRow {
   status: RunStatus;
   params: Record<string, unknown> | null;
   message: string | null;
+  notes: Run['notes'] | null;
   failures: Run['failures'] | null;
   startedAt: Date | string;
   runAt: Date | string | null;
@@ -99,6 +100,7 @@ export const toRun = (row: RunRow, retentionDays = 30): Run => ({
   status: row.status,
   params: row.params ?? null,
   message: row.message ?? null,
+  notes: row.notes ?? [],
   failures: row.failures ?? [],
   startedAt: toIso(row.startedAt)!,
   runAt: toIso(row.runAt),
@@ -246,7 +248,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * gets the run's counts as they stand under the run row's lock (PostgreSQL): no chunk can be
      * counted between that read and the final status (chunks.process refuses a settled run).
      */
-    async settle(id: number, decide: (counts: Run) => { status: RunStatus; message: string }): Promise<Run | null> {
+    async settle(id: number, decide: (counts: Run) => { status: RunStatus; message: string; notes: Run['notes'] }): Promise<Run | null> {
       return strapi.db.transaction(async ({ trx }) => {
         const table = strapi.db.metadata.get(RUN_UID).tableName;
         const col = (name: string) => columnName(strapi, RUN_UID, name);
@@ -255,7 +257,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const current = await query().findOne({ where: { id }, select: ['status', 'startedAt', 'request', 'finishedAt'] });
         if (!current || current.finishedAt || (FINISHED.includes(current.status) && current.status !== 'cancelled')) return null;
         const counts = await this.findOne(id);
-        const { status, message } = decide(counts!);
+        const { status, message, notes } = decide(counts!);
         const finishedAt = new Date();
         // the status check in the WHERE makes "first to settle" atomic across processes
         const changed = await trx(table)
@@ -268,6 +270,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
           where: { id },
           data: {
             finishedAt,
+            notes,
             durationMs: finishedAt.getTime() - new Date(current.startedAt).getTime(),
             // parameters are kept for a worker only while the run can resume
             request: { ...current.request, params: null },

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { SKIP_REASONS } from '../../contracts';
+import { SKIP_REASONS, runMessageId } from '../../contracts';
 import { getService } from '../../utils/services';
 import type { UserAbility } from '../access/permissions';
 
@@ -38,8 +38,13 @@ const createScheduleService = ({ strapi }: { strapi: Core.Strapi }) => {
         // disabled (or removed) since it was scheduled: settled here, in the transaction that took
         // it, so no worker can pick the queued run up first; its chunks close without any change
         for (const chunk of chunks) await queue().narrowChunk(trx, chunk.id, []);
-        const error = new Error(`The action "${run.action}" is no longer enabled for ${run.contentType}`);
-        await getService(strapi, 'executor').settle(run, { error, status: 'failed' });
+        const note = {
+          level: 'error' as const,
+          text: `The action "${run.action}" is no longer enabled for ${run.contentType}`,
+          id: runMessageId('scheduled.disabled'),
+          values: { action: run.action, contentType: run.contentType },
+        };
+        await getService(strapi, 'executor').settle(run, { messages: [note], status: 'failed' });
         return true;
       }
       const ability = await abilityOf(run.userId);
