@@ -50,6 +50,14 @@ describe('the confirmation names the change', () => {
     expect(describeChanges(FORM, { changes }, count, t)).toBe(expected);
   });
 
+  it('says that the live site changes when the change goes to the published versions too', () => {
+    const form: FormField[] = [...FORM, { name: 'published', label: 'Apply to the published version too', type: 'boolean' }];
+    const changes = [{ field: 'stage', op: 'set', value: 'review' }];
+    expect(describeChanges(form, { changes, published: true }, 2, t)).toBe('Set stage to “review” on 2 entries? Published entries change on the live site too.');
+    expect(describeChanges(form, { changes, published: false }, 2, t)).toBe('Set stage to “review” on 2 entries?');
+    expect(describeChanges(form, { changes, published: true }, 1, translator('fr'))).toMatch(/Les entrées publiées changent aussi sur le site\.$/);
+  });
+
   it('is left to the action’s own message while no change is complete', () => {
     expect(describeChanges(FORM, { changes: [{}] }, 3, t)).toBeNull();
     expect(describeChanges([], {}, 3, t)).toBeNull();

@@ -164,4 +164,82 @@ describe('preview: the plan of a run', () => {
       ])
     );
   });
+  describe('the option to apply the change to the published version too', () => {
+    const CM = `/content-manager/collection-types/${ARTICLE}`;
+    /** the entry as the Content Manager's edit view reads it: its status (published, modified, draft) and fields */
+    const cm = async (documentId: string, status: 'draft' | 'published') => {
+      const res = await app.as('editor').get(`${CM}/${documentId}?locale=en&status=${status}`);
+      expect(res.status).toBe(200);
+      return res.body.data;
+    };
+    const publishInCm = async (documentId: string) => {
+      const res = await app.as('editor').post(`${CM}/${documentId}/actions/publish?locale=en`).send({});
+      expect(res.status).toBe(200);
+    };
+
+    it('changes the live version of published entries in the same run: Published ones stay Published, Modified ones stay Modified, drafts only get the draft change', async () => {
+      const [published, modified, draftOnly] = take(3);
+      await publishInCm(published);
+      await publishInCm(modified);
+      // an editor's unpublished change: the draft is newer than the live version (Modified)
+      const edit = await app.as('editor').put(`${CM}/${modified}?locale=en`).send({ title: 'Edited after publishing' });
+      expect(edit.status).toBe(200);
+      if ((await cm(draftOnly, 'draft')).status !== 'draft') {
+        const unpublish = await app.as('editor').post(`${CM}/${draftOnly}/actions/unpublish?locale=en`).send({ discardDraft: false });
+        expect(unpublish.status).toBe(200);
+      }
+      expect((await cm(published, 'draft')).status).toBe('published');
+      expect((await cm(modified, 'draft')).status).toBe('modified');
+      expect((await cm(draftOnly, 'draft')).status).toBe('draft');
+      const liveBefore = await cm(published, 'published');
+
+      const changes = [
+        { field: 'stage', op: 'set', value: 'trash' },
+        { field: 'views', op: 'increment', value: 7 },
+      ];
+      const plan = await app.as('editor').post(PREVIEW).send({ selection: { documentIds: [published, modified, draftOnly] }, params: { changes, published: true } });
+      expect(plan.status).toBe(200);
+      expect(plan.body.data.plan).toMatchObject({ willChange: 3, counts: { 'published-entries-updated': 2 } });
+
+      const res = await app.as('editor').post(RUN).send({ selection: { documentIds: [published, modified, draftOnly] }, params: { changes, published: true } });
+      expect(res.status).toBe(200);
+      expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3, params: { changes, published: true } });
+
+      // the live site shows the change; the statuses are those the entries had
+      const live = await cm(published, 'published');
+      expect(live).toMatchObject({ stage: 'trash', views: liveBefore.views + 7, title: liveBefore.title });
+      expect((await cm(published, 'draft')).status).toBe('published');
+      expect(await cm(modified, 'published')).toMatchObject({ stage: 'trash' });
+      expect(await cm(modified, 'draft')).toMatchObject({ status: 'modified', stage: 'trash', title: 'Edited after publishing' });
+      expect(await cm(draftOnly, 'draft')).toMatchObject({ status: 'draft', stage: 'trash' });
+
+      // undo puts both versions back
+      const undo = await app.as('editor').post(`/bulk-actions/runs/${res.body.data.run.id}/revert`).send({});
+      expect(undo.status).toBe(200);
+      expect(undo.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3 });
+      expect(await cm(published, 'published')).toMatchObject({ stage: liveBefore.stage, views: liveBefore.views });
+    });
+
+    it('leaves a published entry alone when its live version\'s result breaks a rule, and refuses the option for relations and where there is no draft & publish', async () => {
+      const [documentId] = take(1);
+      await publishInCm(documentId);
+      // the live version holds a value the draft does not: a decrement breaks min 0 only there
+      await app.knex()('articles').where({ document_id: documentId }).whereNull('published_at').update({ views: 100 });
+      await app.knex()('articles').where({ document_id: documentId }).whereNotNull('published_at').update({ views: 1 });
+      const before = await fingerprint();
+      const res = await app.as('editor').post(RUN).send({ selection: { documentIds: [documentId] }, params: { changes: [{ field: 'views', op: 'decrement', value: 5 }], published: true } });
+      expect(res.status).toBe(200);
+      expect(res.body.data.run).toMatchObject({ succeeded: 0, skipped: 1, skippedReasons: { 'invalid-value': 1 } });
+      expect(await fingerprint()).toBe(before);
+
+      const tags = await app.as('editor').post(PREVIEW).send({ selection: { documentIds: [documentId] }, params: { changes: [{ field: 'tags', op: 'clear' }], published: true } });
+      expect(tags.status).toBe(400);
+      expect(tags.body.error.message).toBe('params.published: "tags" is not a field of the entry itself: only those change on the published version too');
+      await app.enableActions('api::extraction-config.extraction-config', ['update-field']);
+      const configs = await app.as('admin').post(actionUrl('api::extraction-config.extraction-config', 'update-field', 'preview')).send({ selection: { query: {} }, params: { changes: [{ field: 'name', op: 'trim' }], published: true } });
+      expect(configs.status).toBe(400);
+      expect(configs.body.error.message).toContain('params.published is not a field of this action');
+      expect(await fingerprint()).toBe(before);
+    });
+  });
 });

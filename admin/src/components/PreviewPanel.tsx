@@ -64,6 +64,12 @@ const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> })
     switch (code) {
       case 'published-entries':
         return t('preview.plan.count.published', '{count, plural, one {# entry is} other {# entries are}} published: the change goes to the draft, and the live version stays as it is until it is published again (shown as Modified).', { count });
+      case 'published-entries-updated':
+        return t(
+          'preview.plan.count.published-updated',
+          '{count, plural, one {# entry is} other {# entries are}} published: the change goes to the draft and to the live version, and {count, plural, one {it stays} other {they stay}} Published (entries already Modified stay Modified).',
+          { count }
+        );
       case 'rows-not-in-selection':
         return t('preview.plan.count.rows-not-in-selection', '{count, plural, one {# row} other {# rows}} of the file name no selected entry and will not be applied.', { count });
       case 'rows-of-another-locale':

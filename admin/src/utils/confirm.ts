@@ -67,13 +67,16 @@ export const describeChanges = (form: FormField[], values: FormValues, count: nu
   if (complete.length === 0) return null;
   const optionOf = (name: string) => field.options?.find((option) => option.name === name);
   const phrases = complete.map((change) => describeChange(change, t, optionOf(change.field)));
-  if (phrases.length === 1) {
-    return t('confirm.changes.one', '{change} on {count, plural, one {# entry} other {# entries}}?', { change: capitalize(phrases[0]), count });
-  }
-  return t('confirm.changes.several', 'Change {count, plural, one {# entry} other {# entries}}: {changes}?', {
-    count,
-    changes: phrases.join(t('confirm.changes.separator', ', ')),
-  });
+  const question =
+    phrases.length === 1
+      ? t('confirm.changes.one', '{change} on {count, plural, one {# entry} other {# entries}}?', { change: capitalize(phrases[0]), count })
+      : t('confirm.changes.several', 'Change {count, plural, one {# entry} other {# entries}}: {changes}?', {
+          count,
+          changes: phrases.join(t('confirm.changes.separator', ', ')),
+        });
+  // the update action's option to write the published versions too: the editor reads that the live site changes
+  const live = values.published === true && form.some((candidate) => candidate.name === 'published' && candidate.type === 'boolean');
+  return live ? t('confirm.changes.published', '{question} Published entries change on the live site too.', { question }) : question;
 };
 
 /** The confirm button: the action and the count ("Delete 2 entries"); built-ins have their verb. */

@@ -1,10 +1,11 @@
 import { SKIP_REASONS, runMessageId, type EditChange } from '../contracts';
 import type { BulkActionDefinition, RunContext } from '../types';
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
-import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edit-fields/plan';
+import { applyPlan, planChunk, resolveTargets, type PlanContext, type ResolvedChange } from './edit-fields/plan';
 
 /** How many entries with an invalid result the run's message names. */
 const LISTED_INVALID = 20;
@@ -25,6 +26,54 @@ async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: s
   if (isLocalized(model) && run.locale) query.where(col('locale'), run.locale);
   const [row] = await query;
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The published rows among these whose entry is Published, not Modified: the Content Manager calls an
+ * entry Modified when its draft was updated after its published version. Stamped with the draft's
+ * time, they stay Published; the others keep their time, so a Modified entry stays Modified.
+ */
+async function publishedNotModified(strapi: Core.Strapi, uid: string, trx: any, rowIds: number[]): Promise<number[]> {
+  if (!rowIds.length) return [];
+  const model = getModel(strapi, uid);
+  const table = strapi.db.metadata.get(uid as any).tableName;
+  const col = (name: string) => columnName(strapi, uid, name);
+  const rows = await trx({ p: table })
+    .select('p.id')
+    .join({ d: table }, function (this: any) {
+      this.on(`d.${col('documentId')}`, `p.${col('documentId')}`);
+      if (isLocalized(model)) this.andOn(`d.${col('locale')}`, `p.${col('locale')}`);
+    })
+    .whereNull(`d.${col('publishedAt')}`)
+    .whereIn('p.id', rowIds)
+    .whereRaw('?? <= ??', [`d.${col('updatedAt')}`, `p.${col('updatedAt')}`]);
+  return rows.map((row: { id: number }) => Number(row.id));
+}
+
+/**
+ * A chunk's plan for the drafts and, with `published`, for the published versions too. An entry is
+ * left alone (invalid-value) when either version's result breaks a rule, and is unchanged only when
+ * both versions (or its draft, without a published one) already hold the result.
+ */
+async function planVersions(context: PlanContext, trx: any, documentIds: string[], published: boolean) {
+  let draft = await planChunk(context, trx, documentIds);
+  if (!published) return { draft, published: null, notFound: draft.notFound, invalid: draft.invalid, unchanged: draft.unchanged };
+  const leftOut = new Set([...draft.notFound, ...draft.invalid.map(({ documentId }) => documentId)]);
+  const live = await planChunk({ ...context, version: 'published' }, trx, documentIds.filter((id) => !leftOut.has(id)));
+  if (live.invalid.length) {
+    // planned again without them: their drafts are not written either
+    const bad = new Set(live.invalid.map(({ documentId }) => documentId));
+    draft = await planChunk(context, trx, documentIds.filter((id) => !bad.has(id)));
+  }
+  // `notFound` of the published plan: entries without a published version (drafts only)
+  const liveHolds = new Set([...live.unchanged, ...live.notFound]);
+  return {
+    draft,
+    published: live,
+    notFound: draft.notFound,
+    invalid: [...draft.invalid, ...live.invalid],
+    unchanged: draft.unchanged.filter((id) => liveHolds.has(id)),
+  };
 }
 
 /**
@@ -63,7 +112,7 @@ async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, '
  * Django-adminactions' mass update, and more: several fields in one run, each with an operation that
  * fits its type, relations, media and fields of single components; set-based SQL per chunk.
  */
-export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> = {
+export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; published?: boolean }> = {
   name: 'update-field',
   // the label and confirm of the one-field version: lists, audit logs and browser tests name it so
   label: 'Update a field',
@@ -74,23 +123,40 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
   mode: 'query',
   form: {
     changes: { type: 'changes', label: 'Changes', required: true, permission: 'update' },
+    published: {
+      type: 'boolean',
+      supports: (model) => hasDraftAndPublish(model as any),
+      label: 'Apply to the published version too',
+      description: 'Published entries change on the live site in the same run and stay Published (fields of the entry itself, not relations, media or components).',
+    },
   },
   confirm: { message: 'Change this field on {count, plural, one {# entry} other {# entries}}?' },
+  validate(params, { strapi, uid }) {
+    if (!params.published) return;
+    // a published version links published targets: relations, media and components are drafts' only
+    const kinds = new Map(editableFields(strapi, uid).map((field) => [field.name, field.kind]));
+    const index = params.changes.findIndex((change) => kinds.get(change.field) !== 'column');
+    if (index >= 0) {
+      throw new errors.ValidationError(`params.published: "${params.changes[index].field}" is not a field of the entry itself: only those change on the published version too`, {
+        errors: [{ path: ['params', 'published'], message: `"${params.changes[index].field}" is not a field of the entry itself`, name: 'ValidationError' }],
+      });
+    }
+  },
   async preview(run) {
     const { changes, dialect } = await resolveChanges(run);
     const context = { strapi: run.strapi, uid: run.uid, locale: run.locale, dialect, changes };
     await run.eachChunk(async (documentIds, { trx }) => {
-      const plan = await planChunk(context, trx, documentIds);
+      const plan = await planVersions(context, trx, documentIds, Boolean(run.params.published));
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       for (const { documentId } of plan.invalid) run.skip(documentId, SKIP_REASONS.invalidValue);
       for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
-      // the change goes to drafts: the editor is told how many entries are live and stay as they are
-      const published = await publishedAmong(run, trx, documentIds.filter((documentId) => plan.rowIdOf.has(documentId)));
-      if (published) run.tally('published-entries', published);
+      // the editor is told how many entries are live, and whether the live version changes too
+      const published = await publishedAmong(run, trx, documentIds.filter((documentId) => plan.draft.rowIdOf.has(documentId)));
+      if (published) run.tally(run.params.published ? 'published-entries-updated' : 'published-entries', published);
       if (!run.wantsChanges()) return;
       const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
       const changing = documentIds.filter((documentId) => !left.has(documentId));
-      const planned = await plannedFields(context, trx, plan, changing);
+      const planned = await plannedFields(context, trx, plan.draft, changing);
       for (const documentId of changing) run.change(documentId, planned.get(documentId) ?? []);
     });
   },
@@ -108,7 +174,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
     let invalidCount = 0;
     const listed: string[] = [];
     await run.eachChunk(async (documentIds, { trx, undo }) => {
-      const plan = await planChunk({ strapi, uid, locale: run.locale, dialect, changes }, trx, documentIds);
+      const plan = await planVersions({ strapi, uid, locale: run.locale, dialect, changes }, trx, documentIds, Boolean(run.params.published));
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       // the entry already holds the result: nothing is written, its updatedAt stays
       for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
@@ -119,14 +185,22 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
           listed.push(`${documentId} (${Object.entries(values).map(([name, value]) => `${name} → ${describeValue(value)}`).join(', ')})`);
         }
       }
+      // every row the chunk writes: drafts, and published versions with the option (columns only)
+      const written = [...plan.draft.stampRowIds, ...(plan.published?.stampRowIds ?? [])];
       let recorded: (() => Promise<void>) | null = null;
-      if (undo && columnsOnly && plan.stampRowIds.length) await undo.columns({ id: { $in: plan.stampRowIds } }, columnAttributes);
+      if (undo && columnsOnly && written.length) await undo.columns({ id: { $in: written } }, columnAttributes);
       if (undo && !columnsOnly) {
         const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
         recorded = await undo.drafts(documentIds.filter((documentId) => !skipped.has(documentId)));
       }
-      await applyPlan(strapi, uid, plan, trx, run.user.id);
-      if (undo && columnsOnly && plan.stampRowIds.length) await undo.written(columnAttributes);
+      const now = new Date();
+      if (plan.published) {
+        // read before the drafts are stamped: which entries are Published (not Modified) now
+        const keepPublished = await publishedNotModified(strapi, uid, trx, plan.published.stampRowIds);
+        await applyPlan(strapi, uid, { ...plan.published, stampRowIds: keepPublished }, trx, run.user.id, now);
+      }
+      await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
+      if (undo && columnsOnly && written.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
       changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
     });

@@ -38,6 +38,14 @@ export interface ActionMessages extends TextMessages {
   confirm?: string;
 }
 
+/** What a form field's `supports` is given: the content type's schema (Strapi's `Schema.ContentType`). */
+export interface ContentTypeModel {
+  uid: string;
+  options?: { draftAndPublish?: boolean; [key: string]: unknown };
+  pluginOptions?: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+}
+
 /** A form field as a developer declares it. */
 export interface FormFieldDefinition {
   type: FormFieldType;
@@ -45,6 +53,8 @@ export interface FormFieldDefinition {
   description?: string;
   /** translation ids of the label and description */
   messages?: TextMessages;
+  /** server only: the field is offered (and accepted) only on content types for which this holds */
+  supports?: (model: ContentTypeModel) => boolean;
   required?: boolean;
   default?: unknown;
   /** allowed values of an `enumeration` field */
@@ -114,7 +124,7 @@ export interface HintsResponse {
 }
 
 /** A form field as the admin receives it: attribute fields carry the options this user may pick. */
-export type FormField = FormFieldDefinition & { name: string; label: string; options?: AttributeOption[] };
+export type FormField = Omit<FormFieldDefinition, 'supports'> & { name: string; label: string; options?: AttributeOption[] };
 
 export interface ConfirmOptions {
   /** shown before running; `{count}` becomes the number of entries */

@@ -10,6 +10,7 @@ import {
   FORM_FIELD_TYPES,
   RUN_STATUSES,
   type ConfirmOptions,
+  type ContentTypeModel,
   type FormFieldDefinition,
   type HintsRequest,
   type ListRunsQuery,
@@ -44,6 +45,7 @@ export const formFieldDefinitionSchema = z
     of: z.string().optional(),
     secret: z.boolean().optional(),
     messages: textMessagesSchema.optional(),
+    supports: z.custom<(model: ContentTypeModel) => boolean>((value) => typeof value === 'function', 'must be a function').optional(),
   })
   .strict();
 same<z.infer<typeof formFieldDefinitionSchema>, FormFieldDefinition>(true);

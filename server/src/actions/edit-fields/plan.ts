@@ -218,6 +218,11 @@ export interface PlanContext {
   locale: string | null;
   dialect: Dialect;
   changes: ResolvedChange[];
+  /**
+   * Which version's rows the plan changes (draft & publish types; default the draft). `published`
+   * plans columns only: a published version links published targets, which a draft's plan does not know.
+   */
+  version?: 'draft' | 'published';
 }
 
 export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string[]): Promise<ChunkPlan> {
@@ -228,9 +233,9 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   const col = (name: string) => columnName(strapi, uid, name);
   const knex = strapi.db.connection;
 
-  // the chunk's draft rows (ids only): the run's locale, and every locale for non-localized fields
+  // the chunk's draft (or published) rows, ids only: the run's locale, and every locale for non-localized fields
   let rowQuery = trx(table).select('id', `${col('documentId')} as documentId`, ...(isLocalized(model) ? [`${col('locale')} as locale`] : [])).whereIn(col('documentId'), documentIds);
-  if (hasDraftAndPublish(model)) rowQuery = rowQuery.whereNull(col('publishedAt'));
+  if (hasDraftAndPublish(model)) rowQuery = ctx.version === 'published' ? rowQuery.whereNotNull(col('publishedAt')) : rowQuery.whereNull(col('publishedAt'));
   const rows: Array<{ id: number; documentId: string; locale?: string }> = await rowQuery;
   const ofLocale = rows.filter((row) => !isLocalized(model) || row.locale === locale);
   const rowsOf = (field: EditableField) => (field.localized ? ofLocale : rows);
@@ -589,8 +594,8 @@ function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: Resolve
   });
 }
 
-/** Runs a plan in the chunk's transaction. */
-export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPlan, trx: Knex, userId: number) {
+/** Runs a plan in the chunk's transaction; `now` stamps updatedAt (one time for every row a run's chunk touches). */
+export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPlan, trx: Knex, userId: number, now = new Date()) {
   const meta: any = strapi.db.metadata.get(uid as any);
   for (const update of plan.rows) {
     if (!update.rowIds.length) continue;
@@ -616,6 +621,6 @@ export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPla
     await trx.into(trx.raw('?? (' + insert.columns.map(() => '??').join(', ') + ')', [insert.table, ...insert.columns])).insert(insert.select());
   }
   if (plan.stampRowIds.length) {
-    await strapi.db.query(uid as any).updateMany({ where: { id: { $in: plan.stampRowIds } }, data: { updatedAt: new Date(), updatedBy: userId } as any });
+    await strapi.db.query(uid as any).updateMany({ where: { id: { $in: plan.stampRowIds } }, data: { updatedAt: now, updatedBy: userId } as any });
   }
 }

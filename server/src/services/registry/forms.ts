@@ -4,7 +4,7 @@ import { forbidden } from '../../errors';
 import { isRealDate, isRealDateTime, isRealTime } from '../../utils/dates';
 import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../../utils/models';
 import { z } from 'zod';
-import type { AttributeOption, EditChange, FormField, FormFieldDefinition } from '../../contracts';
+import type { AttributeOption, ContentTypeModel, EditChange, FormField, FormFieldDefinition } from '../../contracts';
 import type { BulkActionDefinition } from '../../types';
 import type { UserAbility } from '../access/permissions';
 import { getService } from '../../utils/services';
@@ -138,13 +138,20 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return { name, submitted: { ...rest, [name]: [change] } };
   };
 
+  /** The action's form on this content type: the fields whose `supports` holds for it. */
+  const formOf = (definition: BulkActionDefinition, uid: string): Record<string, FormFieldDefinition> => {
+    const form = definition.form ?? {};
+    if (!Object.values(form).some((field) => field.supports)) return form;
+    return Object.fromEntries(Object.entries(form).filter(([, field]) => !field.supports || field.supports(model(uid) as unknown as ContentTypeModel)));
+  };
+
   return {
     attributeOptions,
     isLocalizedAttribute: (uid: string, attribute: ModelAttribute) => isLocalizedAttribute(model(uid), attribute),
 
     /** The form as the admin renders it: fields in declaration order, attribute choices resolved for this user. */
     describe(definition: BulkActionDefinition, uid: string, ability: UserAbility): FormField[] {
-      return Object.entries(definition.form ?? {}).map(([name, field]) => ({
+      return Object.entries(formOf(definition, uid)).map(([name, { supports: _supports, ...field }]) => ({
         ...field,
         name,
         label: field.label ?? name,
@@ -162,7 +169,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
       submitted: Record<string, unknown> = {},
       user: { id: number } = { id: 0 }
     ): Promise<Record<string, unknown>> {
-      const form = definition.form ?? {};
+      const form = formOf(definition, uid);
       const problems: Array<{ path: string[]; message: string }> = [];
       const params: Record<string, unknown> = {};
       const single = singleChange(form, submitted);
@@ -269,7 +276,7 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Checks the params once the selection is known (its size): a 400 naming the field, before any change. */
     async checkSelection(definition: BulkActionDefinition, uid: string, params: Record<string, unknown>, count: number) {
-      const form = definition.form ?? {};
+      const form = formOf(definition, uid);
       const problems = Object.keys(form)
         .filter((name) => form[name].type === 'changes' && Array.isArray(params[name]))
         .flatMap((name) => selectionProblems(strapi, uid, params[name] as EditChange[], count));
