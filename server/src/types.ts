@@ -178,6 +178,11 @@ export interface BulkActionDefinition<Params extends Record<string, unknown> = R
    * `confirm.message` are their English versions); add the messages to your admin app's translations.
    */
   messages?: ActionMessages;
+  /**
+   * What the action's own skip reasons mean, by code (`run.skip(id, 'already-sent')` →
+   * `{ 'already-sent': 'the newsletter was sent already' }`): the editor reads the text, never the code.
+   */
+  reasons?: Record<string, string>;
   mode: ActionMode;
   /** the action produces a file (see ActionOutput); its runs answer with the file. A function picks it from the validated params. */
   output?: ActionOutput | ((params: Params) => ActionOutput);

@@ -14,6 +14,7 @@ const action = (name: string, label: string, overrides: Partial<ActionSummary> =
   previews: false,
   form: [],
   confirm: { message: null, destructive: false },
+  reasons: {},
   messages: {},
   ...overrides,
 });

@@ -17,6 +17,7 @@ const ACTIONS: ActionSummary[] = [
     previews: true,
     form: [{ name: 'changes', type: 'changes', label: 'Changes', messages: { label: 'bulk-actions.actions.update-field.fields.changes.label' } }],
     confirm: { message: 'Change this field on {count, plural, one {# entry} other {# entries}}?', destructive: false },
+    reasons: {},
     messages: {
       label: 'bulk-actions.actions.update-field.label',
       description: 'bulk-actions.actions.update-field.description',
@@ -33,7 +34,8 @@ const ACTIONS: ActionSummary[] = [
     previews: false,
     form: [],
     confirm: { message: 'Mark {count, plural, one {# article} other {# articles}} as reviewed?', destructive: false },
-    messages: { label: 'my-app.mark-reviewed.label', confirm: 'my-app.mark-reviewed.confirm' },
+    reasons: { 'already-reviewed': 'already reviewed', locked: 'locked by an editor' },
+    messages: { label: 'my-app.mark-reviewed.label', confirm: 'my-app.mark-reviewed.confirm', reasons: { 'already-reviewed': 'my-app.mark-reviewed.already-reviewed' } },
   },
   {
     name: 'run-now',
@@ -45,6 +47,7 @@ const ACTIONS: ActionSummary[] = [
     previews: false,
     form: [],
     confirm: { message: 'Run {count} extractions now?', destructive: false },
+    reasons: {},
     messages: {},
   },
 ];
@@ -58,6 +61,7 @@ const PROJECT_FR = {
   'my-app.mark-reviewed.label': 'Marquer comme relu',
   'my-app.mark-reviewed.confirm': 'Marquer {count, plural, one {# article} other {# articles}} comme relus ?',
   'my-app.mark-reviewed.done': '{count, plural, one {# article marqué} other {# articles marqués}} comme relus',
+  'my-app.mark-reviewed.already-reviewed': 'déjà relu',
 };
 
 const Actions = ({ count }: { count: number }) => {
@@ -116,6 +120,17 @@ describe('texts in the editor’s language', () => {
     ];
     renderInAdmin(<Summary value={run({ notes, succeeded: 3, skipped: 0, skippedReasons: {}, status: 'failed' })} />, { locale: 'fr', extra: PROJECT_FR });
     expect(screen.getByTestId('summary').textContent).toBe('3 articles marqués comme relus · Erreur : L’action « update-field » n’est plus activée pour api::article.article');
+  });
+
+  it('names an action’s own skip reasons by their text, translated where the action gives an id, never by the code', () => {
+    const Reasons = () => {
+      const format = useRunFormat();
+      const reasons = useBulkActions('api::article.article').data?.actions.find((action) => action.name === 'mark-reviewed')?.reasons;
+      const value = run({ action: 'mark-reviewed', succeeded: 1, skipped: 3, skippedReasons: { 'already-reviewed': 2, locked: 1 } });
+      return <p data-testid="summary">{format.summary(value, reasons)}</p>;
+    };
+    renderInAdmin(<Reasons />, { locale: 'fr', extra: PROJECT_FR });
+    expect(screen.getByTestId('summary').textContent).toBe('1 entrée faite · 3 ignorées : 2 déjà relu, 1 locked by an editor');
   });
 
   it('reads runs recorded before notes from their English message', () => {

@@ -39,6 +39,8 @@ describe('the action registry (developer API)', () => {
     [{ messages: { label: 'has spaces in it' } }, /action "touch" is invalid: messages\.label: must be a translation id/],
     [{ messages: { title: 'my-app.title' } }, /action "touch" is invalid: messages: Unrecognized key/],
     [{ form: { note: { type: 'string', messages: { hint: 'x' } } } }, /action "touch" is invalid: form\.note\.messages: Unrecognized key/],
+    [{ reasons: { 'Not Kebab': 'a text' } }, /action "touch" is invalid: reasons\.Not Kebab: reason codes are kebab-case/],
+    [{ reasons: { locked: '' } }, /action "touch" is invalid: reasons\.locked: must not be empty/],
   ])('refuses a bad definition %# with a message naming the action and the problem', (override, message) => {
     expect(() => actions().register({ ...valid(), ...override })).toThrow(message);
   });

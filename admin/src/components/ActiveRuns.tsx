@@ -24,10 +24,10 @@ const ActiveRun = ({ tracked }: { tracked: TrackedRun }) => {
       refresh(tracked.model);
       if (run.download && ['succeeded', 'partial'].includes(run.status)) {
         downloadFile(run)
-          .then(() => notify(run, tracked.label, t('result.downloaded', 'Downloaded {fileName}', { fileName: run.download!.name })))
-          .catch(() => notify(run, tracked.label));
+          .then(() => notify(run, tracked, t('result.downloaded', 'Downloaded {fileName}', { fileName: run.download!.name })))
+          .catch(() => notify(run, tracked));
       } else {
-        notify(run, tracked.label);
+        notify(run, tracked);
       }
     }
   }, [run, tracked, notify, refresh, downloadFile, t]);

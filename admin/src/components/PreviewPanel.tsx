@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Alert, Box, Button, Flex, Loader, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import type { PlannedField, PreviewPlan, PreviewResult } from '../../../server/src/contracts';
-import { useRunFormat } from '../hooks/useRunFormat';
+import { useRunFormat, type ActionReasons } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
 
 interface PreviewPanelProps {
@@ -11,6 +11,8 @@ interface PreviewPanelProps {
   error?: { message: string; interrupted: boolean };
   /** what the run would write with the form's values (actions that preview their plan) */
   plan?: { data?: PreviewPlan; isLoading: boolean; error?: string; download?: () => Promise<unknown> };
+  /** the action's own skip reasons' texts */
+  reasons?: ActionReasons;
 }
 
 /** How many planned changes the panel lists (the server sends more for reports). */
@@ -38,7 +40,7 @@ const FieldChange = ({ change }: { change: PlannedField }) => {
 };
 
 /** The plan: how many entries change, how many already hold the result, and before → after for the first ones. */
-const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> }) => {
+const PlanSection = ({ plan, reasons }: { plan: NonNullable<PreviewPanelProps['plan']>; reasons?: ActionReasons }) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
   if (plan.isLoading) {
@@ -90,7 +92,7 @@ const PlanSection = ({ plan }: { plan: NonNullable<PreviewPanelProps['plan']> })
         <Typography key={reason} variant="omega" textColor={reason === 'unchanged' ? 'neutral600' : 'warning600'}>
           {reason === 'unchanged'
             ? t('preview.plan.unchanged', '{count, plural, one {# entry already holds} other {# entries already hold}} the result and will be left untouched', { count: n })
-            : t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason) })}
+            : t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason, reasons) })}
         </Typography>
       ))}
       {Object.entries(counts ?? {}).map(([code, n]) => (
@@ -152,7 +154,7 @@ const DryRunDownload = ({ download }: { download: () => Promise<unknown> }) => {
 };
 
 /** What the run will do, as the server previews it: counts, skip reasons and a sample of titles. */
-export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelProps) => {
+export const PreviewPanel = ({ preview, isLoading, error, plan, reasons }: PreviewPanelProps) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
 
@@ -197,7 +199,7 @@ export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelPr
         </Typography>
         {skippedEntries.map(([reason, n]) => (
           <Typography key={reason} variant="omega" textColor="warning600">
-            {t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason) })}
+            {t('preview.will-skip', 'Will skip {count}: {reason}', { count: formatNumber(n), reason: format.reasonLabel(reason, reasons) })}
           </Typography>
         ))}
         {preview.skippedSample.length > 0 ? (
@@ -205,13 +207,13 @@ export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelPr
             {preview.skippedSample.map((entry) => (
               <li key={entry.documentId}>
                 <Typography variant="pi" textColor="neutral700">
-                  {t('preview.skipped-entry', '{label}: {reason}', { label: entry.label, reason: format.reasonLabel(entry.reason) })}
+                  {t('preview.skipped-entry', '{label}: {reason}', { label: entry.label, reason: format.reasonLabel(entry.reason, reasons) })}
                 </Typography>
               </li>
             ))}
           </Box>
         ) : null}
-        {plan ? <PlanSection plan={plan} /> : null}
+        {plan ? <PlanSection plan={plan} reasons={reasons} /> : null}
         {!plan?.data && preview.sample.length > 0 ? (
           <Flex direction="column" alignItems="stretch" gap={1}>
             <Typography variant="sigma" textColor="neutral600">

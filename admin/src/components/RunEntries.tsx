@@ -2,7 +2,7 @@ import { Flex, Link, Loader, Table, Tbody, Td, Th, Thead, Tr, Typography } from 
 import { Link as RouterLink } from 'react-router-dom';
 import type { RunEntry } from '../../../server/src/contracts';
 import { useGetRunEntriesQuery } from '../api';
-import { useRunFormat } from '../hooks/useRunFormat';
+import { useRunFormat, type ActionReasons } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
 import { isActive, type RunView } from '../types';
 import { Section } from './RunSection';
@@ -49,7 +49,7 @@ const EntriesTable = ({ run, entries, reasonOf, danger }: { run: RunView; entrie
  * The run page's failures and skips: each entry by its main field, linked to its edit view (the labels
  * come from the server, within what this reader may read), with the reason.
  */
-export const RunEntries = ({ run }: { run: RunView }) => {
+export const RunEntries = ({ run, reasons }: { run: RunView; reasons?: ActionReasons }) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
   const settled = !isActive(run);
@@ -96,7 +96,7 @@ export const RunEntries = ({ run }: { run: RunView }) => {
             <Loader small>{t('run.entries.loading', 'Loading the entries…')}</Loader>
           ) : (
             <>
-              <EntriesTable run={run} entries={skipped} reasonOf={(entry) => format.reasonLabel(entry.reason)} />
+              <EntriesTable run={run} entries={skipped} reasonOf={(entry) => format.reasonLabel(entry.reason, reasons)} />
               {listed(skipped.length, run.skipped)}
             </>
           )}

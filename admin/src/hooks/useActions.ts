@@ -15,8 +15,12 @@ const localizeTexts = <T extends { label: string; description?: string | null; m
   description: item.description ? translated(intl, item.messages?.description, item.description) : item.description,
 });
 
+const localizeReasons = (intl: IntlShape, action: Pick<ActionSummary, 'reasons' | 'messages'>) =>
+  Object.fromEntries(Object.entries(action.reasons ?? {}).map(([code, text]) => [code, translated(intl, action.messages?.reasons?.[code], text)]));
+
 const localizeAction = (intl: IntlShape, action: ActionSummary): ActionSummary => ({
   ...localizeTexts(intl, action),
+  reasons: localizeReasons(intl, action),
   form: action.form.map((field: FormField) => localizeTexts(intl, field)),
 });
 
@@ -44,6 +48,6 @@ export const useBulkActions = (model: string, options?: QueryOptions) => {
 export const useAvailableActions = (uid: string, options?: Parameters<typeof useGetAvailableActionsQuery>[1]) => {
   const intl = useIntl();
   const { data, isLoading, isFetching, error } = useGetAvailableActionsQuery(uid, options);
-  const localized = React.useMemo((): AvailableAction[] | undefined => data?.map((action: AvailableAction) => localizeTexts(intl, action)), [data, intl]);
+  const localized = React.useMemo((): AvailableAction[] | undefined => data?.map((action: AvailableAction) => ({ ...localizeTexts(intl, action), reasons: localizeReasons(intl, action) })), [data, intl]);
   return { data: localized, isLoading, isFetching, error };
 };

@@ -187,8 +187,8 @@ export const useBulkActionFlow = (
 
   /** A finished run: notify, refresh the list, then close. */
   const finish = React.useCallback(
-    (run: RunView, label: string, extra?: string) => {
-      notifyRun(run, label, extra);
+    (run: RunView, action: { label: string; reasons?: Record<string, string> }, extra?: string) => {
+      notifyRun(run, action, extra);
       refreshAfterRun(model);
       closeAfterRun();
     },
@@ -231,12 +231,12 @@ export const useBulkActionFlow = (
       idempotencyKey.current = newKey();
 
       if (outcome.kind === 'download') {
-        return finish(outcome.run, action.label, t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName }));
+        return finish(outcome.run, action, t('result.downloaded', 'Downloaded {fileName}', { fileName: outcome.fileName }));
       }
       if (outcome.kind === 'run') {
-        if (outcome.run.status === 'scheduled' && outcome.run.runAt) return finish(outcome.run, action.label, format.scheduledFor(outcome.run.runAt));
-        if (!isActive(outcome.run)) return finish(outcome.run, action.label);
-        activeRuns.track({ id: outcome.run.id, model, action: action.name, label: action.label });
+        if (outcome.run.status === 'scheduled' && outcome.run.runAt) return finish(outcome.run, action, format.scheduledFor(outcome.run.runAt));
+        if (!isActive(outcome.run)) return finish(outcome.run, action);
+        activeRuns.track({ id: outcome.run.id, model, action: action.name, label: action.label, reasons: action.reasons });
         return setBackgroundRun(outcome.run);
       }
       showError({ error: outcome.error }, action.label);

@@ -3,6 +3,9 @@ import type { RunNote, RunStatus } from '../../../server/src/contracts';
 import type { RunView } from '../types';
 import { useT } from './useT';
 
+/** An action's own skip reasons: their texts by code, in the editor's language (useActions). */
+export type ActionReasons = Record<string, string>;
+
 export type NotificationType = 'success' | 'warning' | 'danger' | 'info';
 export type StatusVariant = 'success' | 'warning' | 'danger' | 'neutral' | 'secondary' | 'primary' | 'alternative';
 
@@ -71,8 +74,11 @@ export const useRunFormat = () => {
       }
     };
 
-    /** Why entries were skipped, in the editor's words; reasons of project actions show as written. */
-    const reasonLabel = (reason: string) => {
+    /**
+     * Why entries were skipped, in the editor's words: the built-in reasons, then the action's own
+     * (`reasons`: their texts by code, already in the editor's language), else the code as written.
+     */
+    const reasonLabel = (reason: string, reasons?: ActionReasons) => {
       switch (reason) {
         case 'forbidden':
           return t('reason.forbidden', 'no permission');
@@ -86,18 +92,22 @@ export const useRunFormat = () => {
           return t('reason.unchanged', 'already holds the result');
         case 'changed-since':
           return t('reason.changed-since', 'changed since');
+        case 'not-in-file':
+          return t('reason.not-in-file', 'no row of the file names it');
+        case 'duplicate-key':
+          return t('reason.duplicate-key', 'several rows of the file name it');
         default:
-          return reason;
+          return reasons && Object.hasOwn(reasons, reason) ? reasons[reason] : reason;
       }
     };
 
-    const reasonsText = (reasons: Record<string, number>) => {
-      const entries = Object.entries(reasons).filter(([, n]) => n > 0);
-      if (entries.length === 1) return reasonLabel(entries[0][0]);
-      return entries.map(([reason, n]) => `${formatNumber(n)} ${reasonLabel(reason)}`).join(', ');
+    const reasonsText = (counts: Record<string, number>, reasons?: ActionReasons) => {
+      const entries = Object.entries(counts).filter(([, n]) => n > 0);
+      if (entries.length === 1) return reasonLabel(entries[0][0], reasons);
+      return entries.map(([reason, n]) => `${formatNumber(n)} ${reasonLabel(reason, reasons)}`).join(', ');
     };
 
-    const countsText = (run: Pick<RunView, 'succeeded' | 'skipped' | 'failed' | 'skippedReasons'>, doneText?: string) => {
+    const countsText = (run: Pick<RunView, 'succeeded' | 'skipped' | 'failed' | 'skippedReasons'>, doneText?: string, reasons?: ActionReasons) => {
       const parts = [
         doneText ??
           t('run.summary.done', '{count, plural, one {# entry} other {# entries}} done', { count: run.succeeded }),
@@ -106,7 +116,7 @@ export const useRunFormat = () => {
         parts.push(
           t('run.summary.skipped', '{count} skipped: {reasons}', {
             count: formatNumber(run.skipped),
-            reasons: reasonsText(run.skippedReasons ?? {}),
+            reasons: reasonsText(run.skippedReasons ?? {}, reasons),
           })
         );
       }
@@ -123,14 +133,14 @@ export const useRunFormat = () => {
     };
 
     /** "12 articles marked as reviewed · 3 skipped: no permission" */
-    const summary = (run: RunView) => {
+    const summary = (run: RunView, reasons?: ActionReasons) => {
       // interrupted: the reason a server hook gave is the whole story
       if (run.status === 'interrupted') return (run.message ?? '').split('\n').join(' ').trim() || statusLabel(run.status);
-      if (run.status === 'cancelled') return `${statusLabel(run.status)} · ${countsText(run)}`;
+      if (run.status === 'cancelled') return `${statusLabel(run.status)} · ${countsText(run, undefined, reasons)}`;
       const notes = notesOf(run);
       const error = notes.find((note) => note.level === 'error');
       const handler = notes.find((note) => note.level === 'info');
-      const text = countsText(run, handler ? noteText(handler) : undefined);
+      const text = countsText(run, handler ? noteText(handler) : undefined, reasons);
       return error ? `${text} · ${noteText(error)}` : text;
     };
 

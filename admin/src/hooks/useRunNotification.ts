@@ -3,7 +3,7 @@ import { useNotification } from '@strapi/strapi/admin';
 import { useHref } from 'react-router-dom';
 import { RUNS_PATH } from '../constants';
 import type { RunView } from '../types';
-import { useRunFormat } from './useRunFormat';
+import { useRunFormat, type ActionReasons } from './useRunFormat';
 import { useT } from './useT';
 
 /** A Strapi notification with a run's counts and a link to it in the audit log. */
@@ -14,11 +14,11 @@ export const useRunNotification = () => {
   const runsHref = useHref(`/settings/${RUNS_PATH}`);
 
   return React.useCallback(
-    (run: RunView, actionLabel: string, extra?: string) => {
+    (run: RunView, action: { label: string; reasons?: ActionReasons }, extra?: string) => {
       toggleNotification({
         type: format.notificationType(run.status),
-        title: actionLabel,
-        message: [format.summary(run), extra].filter(Boolean).join(' · '),
+        title: action.label,
+        message: [format.summary(run, action.reasons), extra].filter(Boolean).join(' · '),
         link: { label: t('notification.view-run', 'View run #{id}', { id: run.id }), url: `${runsHref}/${run.id}` },
         timeout: run.status === 'succeeded' ? 6000 : 12000,
       });

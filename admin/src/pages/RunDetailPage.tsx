@@ -23,7 +23,7 @@ import { RunEntries } from '../components/RunEntries';
 import { RunProgressBar } from '../components/RunProgress';
 import { Section } from '../components/RunSection';
 import { RunStatusBadge } from '../components/RunStatusBadge';
-import { useActionLabel } from '../hooks/useActionLabel';
+import { useActionTexts } from '../hooks/useActionLabel';
 import { useRetryRun, useRevertRun, type RunOutcome } from '../hooks/useRunAction';
 import { useDownloadRunFile } from '../hooks/useRunFile';
 import { notesOf, useRunFormat } from '../hooks/useRunFormat';
@@ -114,7 +114,7 @@ export const RunDetailPage = () => {
   const [retryOpen, setRetryOpen] = React.useState(false);
   const [undoOpen, setUndoOpen] = React.useState(false);
   const [isReverting, setIsReverting] = React.useState(false);
-  const actionLabel = useActionLabel(run?.contentType ?? '', run?.action ?? '');
+  const { label: actionLabel, reasons } = useActionTexts(run?.contentType ?? '', run?.action ?? '');
 
   if (isLoading) return <Page.Loading />;
   if (error || !run) {
@@ -160,9 +160,9 @@ export const RunDetailPage = () => {
     }
     const next: RunView = outcome.run;
     if (isActive(next)) {
-      activeRuns.track({ id: next.id, model: run.contentType, action: next.action, label });
+      activeRuns.track({ id: next.id, model: run.contentType, action: next.action, label, reasons });
     } else {
-      notifyRun(next, label);
+      notifyRun(next, { label, reasons });
     }
     navigate(`../${next.id}`, { relative: 'path' });
   };
@@ -285,7 +285,7 @@ export const RunDetailPage = () => {
               <Grid.Item col={3} s={6} xs={12}>
                 <Detail label={t('run.field.skipped', 'Skipped')}>
                   {formatNumber(run.skipped)}
-                  {skippedReasons.length ? ` (${format.reasonsText(run.skippedReasons)})` : ''}
+                  {skippedReasons.length ? ` (${format.reasonsText(run.skippedReasons, reasons)})` : ''}
                 </Detail>
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
@@ -357,7 +357,7 @@ export const RunDetailPage = () => {
             )}
           </Section>
 
-          <RunEntries run={run} />
+          <RunEntries run={run} reasons={reasons} />
         </Flex>
       </Layouts.Content>
 

@@ -10,6 +10,8 @@ export interface TrackedRun {
   model: string;
   action: string;
   label: string;
+  /** the action's own skip reasons' texts (for the notification when it ends) */
+  reasons?: Record<string, string>;
 }
 
 const STORAGE_KEY = 'strapi-plugin-bulk-actions:active-runs';

@@ -36,6 +36,8 @@ export interface TextMessages {
 export interface ActionMessages extends TextMessages {
   /** the confirm text: an ICU message with `{count}` (e.g. `{count, plural, one {…} other {…}}`) */
   confirm?: string;
+  /** the texts of the action's own skip reasons, by reason code */
+  reasons?: Record<string, string>;
 }
 
 /** What a form field's `supports` is given: the content type's schema (Strapi's `Schema.ContentType`). */
@@ -147,7 +149,9 @@ export interface ActionSummary {
   previews: boolean;
   form: FormField[];
   confirm: { message: string | null; destructive: boolean };
-  /** translation ids of the label, description and confirm text */
+  /** the English texts of the action's own skip reasons, by code (the built-in reasons are the admin's) */
+  reasons: Record<string, string>;
+  /** translation ids of the label, description, confirm text and reasons */
   messages: ActionMessages;
 }
 export interface ListActionsResponse {

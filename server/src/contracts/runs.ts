@@ -112,7 +112,9 @@ export interface AvailableAction {
   label: string;
   description: string | null;
   destructive: boolean;
-  /** translation ids of the label and description */
+  /** the English texts of the action's own skip reasons, by code */
+  reasons: Record<string, string>;
+  /** translation ids of the label, description and reasons */
   messages: ActionMessages;
 }
 export interface AvailableActionsResponse {

@@ -29,7 +29,11 @@ const same = <A, B>(_proof: Same<A, B>) => undefined;
 /** translation ids: the same shape as message ids in the admin's translation files */
 const messageIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be a translation id (letters, digits, . _ -)');
 export const textMessagesSchema = z.object({ label: messageIdSchema.optional(), description: messageIdSchema.optional() }).strict();
-export const actionMessagesSchema = textMessagesSchema.extend({ confirm: messageIdSchema.optional() }).strict();
+/** a skip reason's code, as `run.skip(documentId, reason)` takes it */
+export const reasonCodeSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'reason codes are kebab-case');
+export const actionMessagesSchema = textMessagesSchema
+  .extend({ confirm: messageIdSchema.optional(), reasons: z.record(reasonCodeSchema, messageIdSchema).optional() })
+  .strict();
 
 export const formFieldDefinitionSchema = z
   .object({

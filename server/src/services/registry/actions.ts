@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
 import { PLUGIN_ID } from '../../contracts';
-import { actionMessagesSchema, actionModeSchema, confirmSchema, formFieldDefinitionSchema } from '../../validation';
+import { actionMessagesSchema, actionModeSchema, reasonCodeSchema, confirmSchema, formFieldDefinitionSchema } from '../../validation';
 import type { BulkActionDefinition } from '../../types';
 import { getService } from '../../utils/services';
 import { FILE_ASSEMBLIES } from '../../constants';
@@ -22,6 +22,7 @@ const definitionSchema = z
     form: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'form field names must be identifiers'), formFieldDefinitionSchema).optional(),
     confirm: confirmSchema.optional(),
     messages: actionMessagesSchema.optional(),
+    reasons: z.record(reasonCodeSchema, z.string().min(1, 'must not be empty')).optional(),
     mode: actionModeSchema,
     output: z
       .union([

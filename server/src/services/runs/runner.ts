@@ -268,6 +268,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         label: definition.label,
         description: definition.description ?? null,
         destructive: Boolean(definition.confirm?.destructive),
+        reasons: definition.reasons ?? {},
         messages: definition.messages ?? {},
       }));
     },
@@ -289,6 +290,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           previews: Boolean(definition.preview),
           form: getService(strapi, 'forms').describe(definition, uid, ability),
           confirm: { message: definition.confirm?.message ?? null, destructive: Boolean(definition.confirm?.destructive) },
+          reasons: definition.reasons ?? {},
           messages: definition.messages ?? {},
         }));
     },
