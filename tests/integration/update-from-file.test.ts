@@ -1,4 +1,5 @@
 import crypto from 'crypto';
+import http from 'http';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { bootPlayground, type TestApp } from '../helpers/strapi';
@@ -282,6 +283,59 @@ describe('update from a file', () => {
     // settled: nothing needs it any more
     await uploads.purgeExpired();
     expect(await kept()).toHaveLength(0);
+  });
+
+  /**
+   * A body sent without a Content-Length (Transfer-Encoding: chunked) in pieces, as long as the server
+   * reads it: the answer, and how many bytes went out before it came.
+   */
+  const chunkedUpload = async (pieces: number, piece: Buffer): Promise<{ status: number; body: any; sent: number }> => {
+    const token = await app.login(app.seeded.users.editor.email);
+    const boundary = '----bulk-actions-chunked';
+    const url = new URL(UPLOADS, app.baseUrl);
+    return new Promise((resolve, reject) => {
+      let sent = 0;
+      let answered = false;
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Transfer-Encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        answered = true;
+        const parts: Buffer[] = [];
+        res.on('data', (part) => parts.push(part));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(parts).toString('utf8')), sent }));
+      });
+      // the server closes the connection once it answered: writing on is not the test's concern
+      req.on('error', (error) => (answered ? undefined : reject(error)));
+      const write = async () => {
+        req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\ndocumentId,locale,title\r\n`);
+        for (let i = 0; i < pieces && !answered; i += 1) {
+          sent += piece.length;
+          if (!req.write(piece)) await new Promise((next) => req.once('drain', next));
+        }
+        if (!answered) req.end(`\r\n--${boundary}--\r\n`);
+      };
+      write().catch(reject);
+    });
+  };
+
+  it('refuses a chunked upload once its bytes pass the limit, before the body ends, and stores nothing', async () => {
+    const uploadsBefore = await app.knex()('bulk_actions_uploads').count({ n: '*' });
+    const row = Buffer.from('abc,en,Title\r\n'.repeat(1024));
+    // 100 times the limit, if the server read it all
+    const res = await chunkedUpload(Math.ceil((100 * MAX_BYTES) / row.length), row);
+    expect({ status: res.status, message: res.body.error.message }).toEqual({
+      status: 413,
+      message: `file: the request passed ${MAX_BYTES + 64 * 1024} bytes without a Content-Length; files of at most ${MAX_BYTES} bytes are accepted`,
+    });
+    expect(res.sent).toBeLessThan(100 * MAX_BYTES);
+    expect(await app.knex()('bulk_actions_uploads').count({ n: '*' })).toEqual(uploadsBefore);
+
+    // a chunked upload within the limit is taken as any other
+    const small = await chunkedUpload(4, Buffer.from('abc,en,Title\r\n'));
+    expect({ status: small.status, rows: small.body.upload?.rows }).toEqual({ status: 201, rows: 4 });
+    expect((await app.as('editor').delete(`${UPLOADS}/${small.body.upload.id}`)).status).toBe(204);
   });
 
   describe('bad files are refused with a 400 before anything changes', () => {
