@@ -201,6 +201,28 @@ async function main() {
       return { removed };
     },
 
+    async 'matching-ids'() {
+      const rows = await matching(knex(table).select(col('documentId')), false).orderBy('id');
+      return { documentIds: rows.map((row: any) => row[col('documentId')] as string) };
+    },
+
+    /**
+     * F0, what a developer would write for the changes of a file once its changed keys are known:
+     * UPDATE … SET stage, updated_at, updated_by WHERE document_id IN (500 ids), chunk by chunk.
+     */
+    async 'file-baseline'({ documentIds }) {
+      const started = performance.now();
+      let changed = 0;
+      for (let i = 0; i < documentIds.length; i += L1_CHUNK) {
+        changed += await knex(table)
+          .whereIn(col('documentId'), documentIds.slice(i, i + L1_CHUNK))
+          .where(col('locale'), 'en')
+          .whereNull(col('publishedAt'))
+          .update(change());
+      }
+      return { ms: round(ms(started)), changed };
+    },
+
     /** L0, the limit: one UPDATE of every matching row. */
     async l0({ featuredOnly = false }) {
       const started = performance.now();

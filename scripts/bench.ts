@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,undo,two,tag,tagr,p2,p3,p4,p5,w --poll-ms 1000 --cpu-prof]`
+ * `npm run bench [-- --rows 100000 --db sqlite|postgres --repeat 3 --only l,p1,undo,two,tag,tagr,p2,p3,p4,p5,file,w --poll-ms 1000 --cpu-prof]`
  *
  * Seeds a fresh database with N article drafts (knex, in batches), boots the playground Strapi in a
  * child process (scripts/bench-server.ts: its RSS and event-loop lag are its own), and measures each
@@ -21,6 +21,8 @@
  *   P4  export of the N rows as CSV: the queued run, then its file downloaded and read fully (HTTP)
  *   B4  knex keyset pages of 1,000 rows through papaparse into a file (inside)
  *   P5  the same export as XLSX, P6 as JSON
+ *   F   update-from-file: a CSV of the N drafts (half changed) uploaded, its dry run, then the run
+ *   F0  the same changes by hand: UPDATE ... IN (500 changed ids) chunk by chunk (inside)
  *   W1  without the plugin: the Content Manager's edit view saved per entry (200), extrapolated to N
  *   W3  without the plugin: bulkPublish 100 entries at a time (500), extrapolated to N
  *   W4  without the plugin: the list view read 100 rows a page (2,000 rows), extrapolated to N
@@ -139,7 +141,7 @@ async function main() {
     const login = await anonymous.json('POST', '/admin/login', ready.admin);
     const admin = api(baseUrl, login.data.token);
     await admin.json('PUT', '/bulk-actions/settings', {
-      contentTypes: { [ARTICLE]: { actions: ['update-field', UNRECORDED_ACTION, 'publish', 'export-csv', 'bump-views-documents'] } },
+      contentTypes: { [ARTICLE]: { actions: ['update-field', UNRECORDED_ACTION, 'publish', 'export-csv', 'update-from-file', 'bump-views-documents'] } },
     });
 
     // ------------------------------------------------------------------------------------ data
@@ -225,6 +227,8 @@ async function main() {
         await add('P5', await profiled('P5', () => m.measureFormat('xlsx', false, N)));
         await add('P6', await profiled('P6', () => m.measureFormat('json', false, N)));
       }
+      // update from a file: a CSV of the N matching drafts, half of them changed; its apply next to the same changes by hand
+      if (only.has('file')) await pair(rep, ['F', () => m.measureFile(N)], ['F0', () => m.measureFileBaseline()]);
       if (only.has('w')) {
         await add('W1', await profiled('W1', () => m.measureW1()));
         await add('W3', await profiled('W3', () => m.measureW3()));

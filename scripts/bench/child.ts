@@ -86,5 +86,12 @@ export function api(baseUrl: string, token?: string) {
     if (!expected.includes(res.status)) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 2000)}`);
     return text ? JSON.parse(text) : null;
   };
-  return { request, json };
+  /** multipart (an upload): fetch writes the Content-Type with its boundary */
+  const form = async (url: string, body: FormData, expected: number[] = [201]) => {
+    const res = await fetch(baseUrl + url, { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {}, body });
+    const text = await res.text();
+    if (!expected.includes(res.status)) throw new Error(`POST ${url}: ${res.status} ${text.slice(0, 2000)}`);
+    return JSON.parse(text);
+  };
+  return { request, json, form };
 }

@@ -296,5 +296,76 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     return { ms: round(ms), entries };
   };
 
-  return { measureL, measureP1, measureEdit, measureTag, measureP4, measureFormat, measureB4, measureP2, measureS2, measureP3, measureS3, measureW1, measureW3, measureW4, state };
+  // --------------------------------------------------------------------------- update from a file
+
+  /**
+   * The file of the update-from-file figures, built once: every matching draft's row (documentId,
+   * locale, stage), half of them (every other one) changed from review to published.
+   */
+  let file: { csv: string; changed: string[]; rows: number } | null = null;
+  const fileOf = async () => {
+    if (file) return file;
+    const { documentIds } = await child.call('matching-ids');
+    const changed = documentIds.filter((_, i) => i % 2 === 0);
+    const lines = documentIds.map((id, i) => `${id},en,${i % 2 === 0 ? 'published' : 'review'}`);
+    file = { csv: `documentId,locale,stage\r\n${lines.join('\r\n')}\r\n`, changed, rows: documentIds.length };
+    return file;
+  };
+
+  /**
+   * F: the file uploaded, its dry run (the preview with the params, what the editor reads before
+   * confirming) and the confirmed run, queued and followed. Each is checked (half planned, half
+   * unchanged, half written), and put back (stage, what undo recorded, the upload), untimed.
+   */
+  const measureFile = async (size: number) => {
+    const { csv, changed, rows } = await fileOf();
+    expectEqual('file rows', rows, size);
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'bench.csv');
+    const uploadStarted = now();
+    const { upload } = await admin.form('/bulk-actions/uploads', form);
+    const uploadMs = round(now() - uploadStarted);
+    expectEqual('upload rows', upload.rows, size);
+    const body = { selection: { query: { filters: filtersFor(false) } }, locale: 'en', params: { upload: upload.id } };
+
+    const dryBefore = await child.call('rss-reset');
+    await child.call('lag-start');
+    const dryStarted = now();
+    const dry = await admin.json('POST', `/bulk-actions/content-types/${ARTICLE}/actions/update-from-file/preview`, body);
+    const dryRunMs = round(now() - dryStarted);
+    const dryLag = await child.call('lag-stop');
+    const dryAfter = await child.call('rss-peak');
+    const plan = dry.data.plan;
+    expectEqual('dry run: will change', plan.willChange, changed.length);
+    expectEqual('dry run: unchanged', plan.skipped?.unchanged ?? 0, size - changed.length);
+
+    const before = await child.call('rss-reset');
+    await child.call('lag-start');
+    const result = await runAction('update-from-file', { ...body, params: { ...body.params, since: plan.carry.since } });
+    const lag = await child.call('lag-stop');
+    const after = await child.call('rss-peak');
+    expectEqual('update-from-file succeeded', result.run.succeeded, changed.length);
+    expectEqual('update-from-file rows changed', (await child.call('count-changed')).changed, changed.length);
+    await child.call('reset-stage');
+    await child.call('reset-undo');
+    await admin.json('DELETE', `/bulk-actions/uploads/${upload.id}`, undefined, [204]);
+    const { run, ...timing } = result;
+    return {
+      ...timing, runDurationMs: run.durationMs, uploadMs, dryRunMs, bytes: csv.length, lag, dryLag,
+      dryRssGrowthMb: round(Math.max(0, dryAfter.peakMb - dryBefore.rssMb)), rssBeforeMb: before.rssMb, peakMb: after.peakMb,
+      rssGrowthMb: round(Math.max(0, after.peakMb - before.rssMb)),
+    };
+  };
+
+  /** F0: the same changes written by hand, set-based, once the changed keys are known. */
+  const measureFileBaseline = async () => {
+    const { changed } = await fileOf();
+    const f0 = await child.call('file-baseline', { documentIds: changed });
+    expectEqual('F0 changed', f0.changed, changed.length);
+    expectEqual('F0 rows changed', (await child.call('count-changed')).changed, changed.length);
+    await child.call('reset-stage');
+    return f0;
+  };
+
+  return { measureFile, measureFileBaseline, measureL, measureP1, measureEdit, measureTag, measureP4, measureFormat, measureB4, measureP2, measureS2, measureP3, measureS3, measureW1, measureW3, measureW4, state };
 }

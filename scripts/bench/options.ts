@@ -1,8 +1,8 @@
 /** The command line of `npm run bench`. */
 import { POLL_INTERVAL_MS } from '../../admin/src/constants';
 
-/** Groups of figures `--only` picks from (see bench.ts); `p5` (XLSX/JSON) and `w` (without the plugin) included. */
-export const GROUPS = ['l', 'p1', 'undo', 'two', 'tag', 'tagr', 'p2', 'p3', 'p4', 'p5', 'w'] as const;
+/** Groups of figures `--only` picks from (see bench.ts); `p5` (XLSX/JSON), `file` (update-from-file) and `w` (without the plugin) included. */
+export const GROUPS = ['l', 'p1', 'undo', 'two', 'tag', 'tagr', 'p2', 'p3', 'p4', 'p5', 'file', 'w'] as const;
 
 export interface Options {
   rows: number;

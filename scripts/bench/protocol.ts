@@ -44,6 +44,10 @@ export interface BenchCommands {
   'reset-tag': { args: Nothing; result: { removed: number } };
   /** removes what revertible runs recorded (the undo table would otherwise grow with every repetition) */
   'reset-undo': { args: Nothing; result: { removed: number } };
+  /** documentIds of the matching drafts (stage review), in id order: the rows of the update-from-file bench's CSV */
+  'matching-ids': { args: Nothing; result: { documentIds: string[] } };
+  /** F0, the hand-written baseline of update-from-file: stage → published on these drafts, UPDATE … IN (500 ids) chunk by chunk */
+  'file-baseline': { args: DocumentIds; result: { ms: number; changed: number } };
   /** one raw UPDATE of the matching rows */
   l0: { args: FeaturedOnly; result: { ms: number; changed: number } };
   /** knex: read the documentIds, UPDATE … IN (500 ids) chunk by chunk */

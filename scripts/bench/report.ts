@@ -121,6 +121,17 @@ export function report({ options, results, polls, ready, dbVersion, runStamp, pr
     const lag = med(figure, (r) => r.lag.p99Ms);
     judged(`Event-loop lag during ${figure}`, `p99 ${lag} ms`, 'p99', lag, 100, 'ms');
   }
+  if (has('F', 'F0')) {
+    const half = fmtN(Math.ceil(N / 2));
+    value(`F: upload of a ${fmtN(N)}-row CSV (${half} rows changed)`, `${msText(med('F', (r) => r.uploadMs))} (${round(med('F', (r) => r.bytes) / 2 ** 20, 1)} MB)`);
+    value(`F: its dry run (preview with the file)`, msText(med('F', (r) => r.dryRunMs)));
+    value(`F0: the same changes by hand, UPDATE … IN (500 ids) × ${Math.ceil(N / 2 / 500)}`, msText(fig('F0')));
+    judged(`F: update-from-file applied (run)`, msText(fig('F')), 'F/F0', ratio('F', 'F0'), 2);
+    judged(`F: peak RSS growth of Strapi, dry run`, `${med('F', (r) => r.dryRssGrowthMb)} MB`, 'growth', med('F', (r) => r.dryRssGrowthMb), 100, 'MB');
+    judged(`F: peak RSS growth of Strapi, run`, `${med('F', (r) => r.rssGrowthMb)} MB`, 'growth', med('F', (r) => r.rssGrowthMb), 100, 'MB');
+    judged(`Event-loop lag during F (run)`, `p99 ${med('F', (r) => r.lag.p99Ms)} ms`, 'p99', med('F', (r) => r.lag.p99Ms), 100, 'ms');
+    value(`Event-loop lag during F (dry run)`, `p99 ${med('F', (r) => r.dryLag.p99Ms)} ms`);
+  }
   if (has('P1', 'P1@N/10')) {
     judged(`P1 scaling ${fmtN(N10)} → ${fmtN(N)}`, `${msText(fig('P1@N/10'))} → ${msText(P1)}`, 'P1(N)/P1(N/10)', ratio('P1', 'P1@N/10'), 11);
   }

@@ -6,6 +6,7 @@ export interface ArticleRow {
   id: number;
   document_id: string;
   title: string;
+  body: string | null;
   stage: string;
   views: number;
   locale: string;
@@ -48,7 +49,7 @@ export class PlaygroundDatabase {
   /** The English draft rows of articles (what the list view shows and what runs change). */
   draftArticles(where = '1 = 1', ...params: unknown[]): ArticleRow[] {
     return this.all<ArticleRow>(
-      `SELECT id, document_id, title, stage, views, locale, published_at, updated_at, created_by_id
+      `SELECT id, document_id, title, body, stage, views, locale, published_at, updated_at, created_by_id
          FROM articles WHERE locale = 'en' AND published_at IS NULL AND (${where}) ORDER BY id`,
       ...params
     );

@@ -5,6 +5,8 @@
  * creates the runs it reads, so any one of them passes alone (E2E_ONLY) or in any order.
  */
 import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import {
   choose,
@@ -116,6 +118,7 @@ const ACTION_LABELS: Record<string, string> = {
   'update-field': 'Update a field',
   'mark-reviewed': 'Mark as reviewed',
   'export-csv': 'Export (CSV, JSON or XLSX)',
+  'update-from-file': 'Update from a file',
   'run-now': 'Run now',
   delete: 'Delete selected entries',
   revert: 'Undo',
@@ -852,6 +855,72 @@ const mediaPicker: Scenario = {
   },
 };
 
+/* -------------------------------------------------------------------------------------------------
+ * 13. Update from a file: the export, edited, uploaded back in the action's modal
+ * -----------------------------------------------------------------------------------------------*/
+
+const updateFromFile: Scenario = {
+  name: 'export 3 rows as CSV → change 2 cells → "Update from a file": upload it → the dry run counts 2 changes, 1 unchanged → run → the list shows both',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['export-csv', 'update-from-file']);
+    const page = await adminPage(context);
+    // 008 and 009 are also used by scenario 8, which finds them by title: the file changes a body and a stage (both listed)
+    const titles = ['Article 008', 'Article 009', 'Article 010'];
+    const before = titles.map((title) => context.db.articleByTitle(title));
+    const stage = before[2].stage === 'review' ? 'draft' : 'review';
+    const BODY = 'Body changed in a spreadsheet.';
+
+    // the export, through the API (scenario 4 downloads one through the modal)
+    await adminApi(context);
+    const base = context.adminUrl.replace(/\/admin\/?$/, '');
+    const res = await fetch(`${base}/bulk-actions/content-types/${ARTICLE}/actions/export-csv/run`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${context.adminToken}` },
+      body: JSON.stringify({ selection: { documentIds: before.map((a) => a.document_id) }, locale: 'en', params: { format: 'csv', fields: ['title', 'body', 'stage'] } }),
+    });
+    assertEqual(res.status, 200, 'the export answers the file');
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const header = lines[0].split(',');
+    assertEqual(header, ['documentId', 'locale', 'title', 'body', 'stage'], 'the exported header');
+    // two cells changed, as in a spreadsheet: the body of 009, the stage of 010 (no cell of these rows holds a comma)
+    const edited = lines.map((line, i) => {
+      if (i === 0) return line;
+      const cells = line.split(',');
+      if (cells[0] === before[1].document_id) cells[header.indexOf('body')] = BODY;
+      if (cells[0] === before[2].document_id) cells[header.indexOf('stage')] = stage;
+      return cells.join(',');
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-actions-e2e-')), 'articles-edited.csv');
+    fs.writeFileSync(file, `${edited.join('\r\n')}\r\n`);
+
+    await goto(page, listUrl(context, ARTICLE));
+    await selectRows(page, titles);
+    await openBulkModal(page, 'Update from a file');
+    const modal = dialog(page);
+    await modal.locator('input[type="file"]').setInputFiles(file);
+    await expectText(modal, 'articles-edited.csv: 3 rows, 5 columns', 'the uploaded file, summarised');
+    const plan = page.getByTestId('bulk-actions-plan');
+    await expectText(plan, 'Will change 2 entries', 'the dry run: changes');
+    await expectText(plan, '1 entry already holds the result', 'the dry run: unchanged');
+    await expectText(plan, `body: “${before[1].body}” → “${BODY}”`, 'before → after of the body');
+    await screenshot(page, 'modal-update-from-file', modal);
+    await modal.getByRole('button', { name: 'Update from a file: 2 entries' }).click();
+
+    await expectText(notification(page, 'Update from a file'), '2 entries updated from the file', 'the result notification');
+    await modal.waitFor({ state: 'detached' });
+    await expectText(row(page, titles[1]), BODY, `the row of ${titles[1]}`);
+    await expectText(row(page, titles[2]), stage, `the row of ${titles[2]}`);
+    const after = titles.map((title) => context.db.articleByTitle(title));
+    assertEqual(
+      after.map((a) => [a.body, a.stage]),
+      [[before[0].body, before[0].stage], [BODY, before[1].stage], [before[2].body, stage]],
+      'body and stage in the database'
+    );
+    const run = context.db.runs().at(-1)!;
+    assertEqual([run.action, run.total, run.succeeded], ['update-from-file', 3, 2], 'the run row');
+  },
+};
+
 export const scenarios: Scenario[] = [
   enableActions,
   updateField,
@@ -865,4 +934,5 @@ export const scenarios: Scenario[] = [
   replaceBuiltIns,
   scheduledRun,
   mediaPicker,
+  updateFromFile,
 ];

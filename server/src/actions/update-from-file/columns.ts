@@ -85,6 +85,10 @@ export function planColumns(
     }
     const attribute = Object.hasOwn(model.attributes, target) ? model.attributes[target] : undefined;
     const isRelation = attribute?.type === 'relation' && !String(attribute.target ?? '').startsWith('admin::');
+    // no export writes these (see exportColumns): a file holding one was made by hand or elsewhere
+    if (attribute && !attribute.private && !isRelation && !SCALAR_TYPES.includes(attribute.type)) {
+      throw problem(path, `"${target}" is a ${attribute.type} field of ${uid}, which the export does not write and a file cannot set: map the column to null to ignore it`);
+    }
     if (!attribute || attribute.private || !(isRelation || SCALAR_TYPES.includes(attribute.type))) {
       throw problem(path, `"${target}" is not a field of ${uid} a file can hold: map the column to a field, or to null to ignore it`);
     }
