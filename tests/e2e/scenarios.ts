@@ -921,6 +921,105 @@ const updateFromFile: Scenario = {
   },
 };
 
+/* -------------------------------------------------------------------------------------------------
+ * 14. An editor whose admin speaks French changes published entries and their live version
+ * -----------------------------------------------------------------------------------------------*/
+
+const frenchLiveFix: Scenario = {
+  name: 'an editor whose admin speaks French: "Plus d’actions" → "Modifier un champ" on 2 published entries, "Appliquer aussi à la version publiée" → plan, confirmation and notification in French → both versions changed, still Published',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
+    const titles = ['Article 011', 'Article 012'];
+    const api = await adminApi(context);
+    for (const title of titles) {
+      await api('POST', `/content-manager/collection-types/${ARTICLE}/${context.db.articleByTitle(title).document_id}/actions/publish?locale=en`, {});
+    }
+    const before = titles.map((title) => context.db.articleByTitle(title));
+    const value = ['draft', 'review', 'trash'].find((stage) => before.every((article) => article.stage !== stage))!;
+    const live = (documentId: string) =>
+      context.db.get<{ stage: string; updated_at: number | string }>(
+        `SELECT stage, updated_at FROM articles WHERE document_id = ? AND locale = 'en' AND published_at IS NOT NULL`,
+        documentId
+      );
+
+    // the admin's language is the editor's choice, kept in the browser (Strapi's own key)
+    const page = await signIn(context.browser, context.adminUrl, 'editor@example.com');
+    await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'fr'));
+    // the list's second page: rows no other scenario uses
+    await goto(page, listUrl(context, ARTICLE).replace('page=1', 'page=2'));
+    await selectRows(page, titles);
+    await page.getByRole('button', { name: 'Plus d’actions', exact: true }).click({ timeout: 30_000 });
+    await page.getByRole('menu').getByRole('menuitem', { name: 'Modifier un champ', exact: true }).click();
+    const modal = dialog(page);
+    await expectText(modal.getByRole('combobox', { name: 'Action' }), 'Modifier un champ', 'the built-in’s label in French');
+    await choose(page, modal.getByRole('combobox', { name: 'Champ' }), 'stage');
+    await choose(page, modal.getByRole('combobox', { name: 'Nouvelle valeur' }), value);
+    await modal.getByRole('checkbox', { name: 'Appliquer aussi à la version publiée' }).check();
+    await expectText(page.getByTestId('bulk-actions-plan'), '2 entrées sont publiées : la modification va au brouillon et à la version en ligne', 'the plan');
+    await expectText(page.getByTestId('bulk-actions-confirm'), `Définir stage à « ${value} »`, 'the confirmation names the change');
+    await expectText(page.getByTestId('bulk-actions-confirm'), 'Les entrées publiées changent aussi sur le site.', 'the confirmation says the live site changes');
+    await screenshot(page, 'modal-live-fix-fr', modal);
+    await modal.getByRole('button', { name: 'Modifier 2 entrées' }).click();
+    await expectText(notification(page, 'Modifier un champ'), 'stage défini sur 2 entrées', 'the run’s sentence in French');
+
+    for (const article of before) {
+      const draft = context.db.articleByTitle(article.title);
+      const published = live(article.document_id);
+      assertEqual([draft.stage, published?.stage], [value, value], `${article.title}: the draft and the live version`);
+      // the Content Manager calls an entry Modified when its draft is newer than its live version
+      assert(Number(new Date(draft.updated_at)) <= Number(new Date(published!.updated_at)), `${article.title} is still Published, not Modified`);
+    }
+    await page.context().close();
+  },
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * 15. The progress of a background run on its own line above the list
+ * -----------------------------------------------------------------------------------------------*/
+
+const backgroundProgressLine: Scenario = {
+  name: 'a background run’s progress sits on its own line under the list’s toolbar (the locale picker keeps its place), and leaves when the run ends',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['update-field']);
+    const page = await adminPage(context);
+    const article = context.db.articleByTitle('Article 006');
+    const api = await adminApi(context);
+    const started = await api<{ data: { run: { id: number } } }>('POST', `/bulk-actions/content-types/${ARTICLE}/actions/update-field/run`, {
+      selection: { documentIds: [article.document_id] },
+      params: { field: 'views', value: article.views + 1 },
+      runAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const id = started.data.run.id;
+    // what the modal keeps for a run it leaves to the background (store/activeRuns), then the list
+    await page.evaluate(
+      ([runId, model]) =>
+        window.sessionStorage.setItem('strapi-plugin-bulk-actions:active-runs', JSON.stringify([{ id: runId, model, action: 'update-field', label: 'Update a field' }])),
+      [id, ARTICLE] as const
+    );
+    await goto(page, listUrl(context, ARTICLE));
+    const progress = page.getByTestId('bulk-actions-active-runs');
+    await expectText(progress, 'Scheduled for', 'the background run’s progress above the list');
+    const layout = await page.evaluate(() => {
+      const line = document.querySelector('[data-bulk-actions-progress]') as HTMLElement | null;
+      const toolbar = line?.previousElementSibling as HTMLElement | null;
+      const table = document.querySelector('main table') as HTMLElement | null;
+      const picker = Array.from(document.querySelectorAll('main [role="combobox"]')).find((element) => (element.textContent ?? '').includes('English')) as HTMLElement | undefined;
+      const rect = (element?: HTMLElement | null) => (element ? element.getBoundingClientRect().toJSON() : null);
+      return { inMain: line?.parentElement?.tagName, line: rect(line), toolbar: rect(toolbar), table: rect(table), picker: rect(picker), toolbarHasPicker: Boolean(picker && toolbar?.contains(picker)) };
+    });
+    assertEqual(layout.inMain, 'MAIN', 'the progress line is a line of the page, not of the toolbar');
+    assert(layout.line && layout.toolbar && layout.table, `the line, the toolbar and the table are there: ${JSON.stringify(layout)}`);
+    assert(layout.line.top >= layout.toolbar.bottom - 1, `the progress starts under the toolbar: ${JSON.stringify(layout)}`);
+    assert(layout.line.bottom <= layout.table.top + 1, `the progress ends above the table: ${JSON.stringify(layout)}`);
+    assert(layout.toolbarHasPicker, `the locale picker stays in the toolbar: ${JSON.stringify(layout)}`);
+    await screenshot(page, 'list-background-progress');
+
+    await api('POST', `/bulk-actions/runs/${id}/cancel`, {});
+    await progress.waitFor({ state: 'detached', timeout: 20_000 });
+    assertEqual(context.db.articleByTitle('Article 006').views, article.views, 'the cancelled run changed nothing');
+  },
+};
+
 export const scenarios: Scenario[] = [
   enableActions,
   updateField,
@@ -935,4 +1034,6 @@ export const scenarios: Scenario[] = [
   scheduledRun,
   mediaPicker,
   updateFromFile,
+  frenchLiveFix,
+  backgroundProgressLine,
 ];
