@@ -1,5 +1,6 @@
 import type { BulkActionDefinition } from '../types';
 import { getService } from '../utils/services';
+import { SKIP_REASONS } from '../contracts';
 import type { RevertOutcome } from '../services/runs/undo';
 
 export const REVERT_ACTION = 'revert';
@@ -38,13 +39,26 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
     let changedSince = 0;
     const count = (documentId: string, outcome: RevertOutcome) => {
       if ('skipped' in outcome) {
-        changedSince += 1;
+        if (outcome.skipped === 'changed-since') changedSince += 1;
         run.skip(documentId, outcome.skipped);
       } else restored += 1;
     };
     if (mode === 'documents') {
       await run.eachDocument(
-        async ({ documentId }) => count(documentId, await undo.revertDocument(runId, run.uid, documentId, run.locale)),
+        async ({ documentId }) => {
+          // a run over every locale: each locale it changed comes back where this user may act in that locale
+          const locales = run.locale ? await undo.recordedLocales(runId, documentId) : null;
+          let mayRestore: ((code: string) => boolean) | undefined;
+          if (locales) {
+            const access = (await run.localeAccess([documentId], { recorded: new Map([[documentId, locales]]) })).get(documentId) ?? [];
+            const permitted = new Set(access.filter((version) => version.permitted).map((version) => version.locale));
+            for (const code of Object.keys(locales)) if (!permitted.has(code)) run.countLocale(documentId, code, SKIP_REASONS.forbidden);
+            mayRestore = (code) => permitted.has(code);
+          }
+          const outcome = await undo.revertDocument(runId, run.uid, documentId, run.locale, mayRestore);
+          for (const code of outcome.locales ?? []) run.countLocale(documentId, code, 'done');
+          count(documentId, outcome);
+        },
         { load: false }
       );
     } else {

@@ -5,6 +5,7 @@ import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets, type ResolvedChange } from './edit-fields/plan';
+import { actsOnAllLocales, allLocalesField, refuseAllLocalesChanges, updateOtherLocales } from './all-locales';
 
 /** How many entries with an invalid result the run's message names. */
 const LISTED_INVALID = 20;
@@ -63,7 +64,7 @@ async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, '
  * Django-adminactions' mass update, and more: several fields in one run, each with an operation that
  * fits its type, relations, media and fields of single components; set-based SQL per chunk.
  */
-export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> = {
+export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; allLocales?: boolean }> = {
   name: 'update-field',
   // the label and confirm of the one-field version: lists, audit logs and browser tests name it so
   label: 'Update a field',
@@ -74,7 +75,9 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
   mode: 'query',
   form: {
     changes: { type: 'changes', label: 'Changes', required: true, permission: 'update' },
+    ...allLocalesField,
   },
+  validate: (params, { strapi, uid }) => refuseAllLocalesChanges(params, editableFields(strapi, uid)),
   confirm: { message: 'Change this field on {count} entries?' },
   async preview(run) {
     const { changes, dialect } = await resolveChanges(run);
@@ -128,6 +131,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[] }> 
       await applyPlan(strapi, uid, plan, trx, run.user.id);
       if (undo && columnsOnly && plan.stampRowIds.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
+      if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan, changes, dialect, undo, attributes: columnAttributes });
       changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
     });
 

@@ -41,6 +41,8 @@ export interface FormFieldDefinition {
   of?: string;
   /** kept out of the audit log */
   secret?: boolean;
+  /** offered for localized content types only (e.g. the built-ins' `allLocales`); refused with a 400 on others */
+  localizedOnly?: boolean;
 }
 
 /** A scalar attribute the user may pick in an `attribute`/`attributes` field. */
@@ -206,6 +208,11 @@ export interface PreviewResult {
   skippedSample: SkippedEntry[];
   /** present when params were given and the action previews its plan */
   plan?: PreviewPlan;
+  /**
+   * With `allLocales` in the params: per locale, how many versions of the actionable entries the run
+   * would act on (`actionable`) and leave alone because the user may not act in that locale (`forbidden`).
+   */
+  locales?: Record<string, { actionable: number; forbidden: number }>;
 }
 export interface PreviewResponse {
   data: PreviewResult;

@@ -1,6 +1,9 @@
 export const RUN_STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Per locale code, counts by outcome (`done`, or a skip reason such as `forbidden`). */
+export type LocaleCounts = Record<string, Record<string, number>>;
+
 export interface RunFailure {
   documentId: string;
   reason: string;
@@ -22,6 +25,11 @@ export interface Run {
   skipped: number;
   failed: number;
   skippedReasons: Record<string, number>;
+  /**
+   * Runs over every locale (the built-ins' `allLocales`): per locale, how many of its versions were
+   * done or skipped and why (e.g. `{ en: { done: 3 }, fr: { done: 2, forbidden: 1 } }`); null otherwise.
+   */
+  localeCounts: LocaleCounts | null;
   status: RunStatus;
   params: Record<string, unknown> | null;
   message: string | null;

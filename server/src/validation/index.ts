@@ -38,6 +38,7 @@ export const formFieldDefinitionSchema = z
     permission: z.enum(['read', 'update']).optional(),
     of: z.string().optional(),
     secret: z.boolean().optional(),
+    localizedOnly: z.boolean().optional(),
   })
   .strict();
 same<z.infer<typeof formFieldDefinitionSchema>, FormFieldDefinition>(true);

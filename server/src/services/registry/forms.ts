@@ -2,7 +2,7 @@ import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { forbidden } from '../../errors';
 import { isRealDate, isRealDateTime, isRealTime } from '../../utils/dates';
-import { contentTypeSchema, getModel, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../../utils/models';
+import { contentTypeSchema, getModel, isLocalized, isLocalizedAttribute, type ModelAttribute, type ValueConstraints } from '../../utils/models';
 import { z } from 'zod';
 import type { AttributeOption, EditChange, FormField, FormFieldDefinition } from '../../contracts';
 import type { BulkActionDefinition } from '../../types';
@@ -144,7 +144,8 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The form as the admin renders it: fields in declaration order, attribute choices resolved for this user. */
     describe(definition: BulkActionDefinition, uid: string, ability: UserAbility): FormField[] {
-      return Object.entries(definition.form ?? {}).map(([name, field]) => ({
+      const localized = isLocalized(model(uid));
+      return Object.entries(definition.form ?? {}).filter(([, field]) => localized || !field.localizedOnly).map(([name, field]) => ({
         ...field,
         name,
         label: field.label ?? name,
@@ -173,7 +174,13 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!Object.hasOwn(form, key)) problems.push({ path: ['params', key], message: 'is not a field of this action' });
       }
 
-      const entries = Object.entries(form);
+      const localized = isLocalized(model(uid));
+      for (const [name, field] of Object.entries(form)) {
+        if (field.localizedOnly && !localized && Object.hasOwn(submitted, name)) {
+          problems.push({ path: ['params', name], message: `is offered for localized content types only (${uid} is not localized)` });
+        }
+      }
+      const entries = Object.entries(form).filter(([, field]) => localized || !field.localizedOnly);
       // attribute-value fields depend on their attribute field: validate them last
       entries.sort(([, a], [, b]) => Number(a.type === 'attribute-value') - Number(b.type === 'attribute-value'));
 
