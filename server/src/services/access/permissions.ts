@@ -3,6 +3,7 @@ import { forbidden } from '../../errors';
 import { PLUGIN_ID } from '../../contracts';
 import type { BulkActionDefinition } from '../../types';
 import { getService } from '../../utils/services';
+import { getModel, hasDraftAndPublish } from '../../utils/models';
 
 /** The minimal CASL ability surface we rely on (ctx.state.userAbility). */
 export interface UserAbility {
@@ -162,17 +163,18 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<Map<string, LocaleVersion[]>> {
       const access = new Map<string, LocaleVersion[]>(documentIds.map((documentId) => [documentId, []]));
       if (!documentIds.length) return access;
-      const selection = getService(strapi, 'selection');
-      const drafts = selection.rowScope(uid, null);
+      // each locale's draft row stands for its version (every version has one)
+      const drafts: Where = hasDraftAndPublish(getModel(strapi, uid)) ? { publishedAt: { $null: true } } : {};
+      const and = (...parts: Where[]): Where => ({ $and: parts.filter((part) => Object.keys(part).length) });
       const permitted = ability ? this.actionWhere(ability, uid, { permissions: words } as BulkActionDefinition) : null;
       const rowsOf = async (where: Where) =>
         (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'locale'], where, orderBy: { id: 'asc' } })) as Array<{ documentId: string; locale: string }>;
       const inIds = { documentId: { $in: documentIds } };
-      const versions = await rowsOf(selection.and(drafts, inIds));
+      const versions = await rowsOf(and(drafts, inIds));
       const allowed =
         permitted === null ? new Set<string>()
         : Object.keys(permitted).length === 0 ? null
-        : new Set((await rowsOf(selection.and(drafts, inIds, permitted))).map((row) => `${row.documentId}\u0000${row.locale}`));
+        : new Set((await rowsOf(and(drafts, inIds, permitted))).map((row) => `${row.documentId}\u0000${row.locale}`));
       for (const { documentId, locale } of versions) {
         if (!locale) continue;
         access.get(documentId)?.push({ locale, permitted: allowed === null || allowed.has(`${documentId}\u0000${locale}`) });
