@@ -211,7 +211,16 @@ export const ActionForm = ({ form, values, errors, onChange, context }: ActionFo
 
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
-      {form.map((field) => {
+      {form.map((declared) => {
+        // the built-ins' all-locales option speaks the editor's language
+        const field =
+          declared.name === 'allLocales' && declared.localizedOnly
+            ? {
+                ...declared,
+                label: t('form.all-locales.label', 'All locales'),
+                description: t('form.all-locales.hint', 'Also act on the other locales of the selected entries, where you may act in that locale.'),
+              }
+            : declared;
         const error = errors[field.name];
         const value = values[field.name];
         let input: React.ReactNode;

@@ -4,6 +4,7 @@ import { Download } from '@strapi/icons';
 import type { PlannedField, PreviewPlan, PreviewResult } from '../../../server/src/contracts';
 import { useRunFormat } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
+import { LocaleCounts, previewLocaleCounts } from './LocaleCounts';
 
 interface PreviewPanelProps {
   preview?: PreviewResult;
@@ -11,6 +12,8 @@ interface PreviewPanelProps {
   error?: { message: string; interrupted: boolean };
   /** what the run would write with the form's values (actions that preview their plan) */
   plan?: { data?: PreviewPlan; isLoading: boolean; error?: string; download?: () => Promise<unknown> };
+  /** a run over every locale: the versions it would act on per locale, and those it may not */
+  locales?: PreviewResult['locales'];
 }
 
 /** How many planned changes the panel lists (the server sends more for reports). */
@@ -146,7 +149,7 @@ const DryRunDownload = ({ download }: { download: () => Promise<unknown> }) => {
 };
 
 /** What the run will do, as the server previews it: counts, skip reasons and a sample of titles. */
-export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelProps) => {
+export const PreviewPanel = ({ preview, isLoading, error, plan, locales }: PreviewPanelProps) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
 
@@ -205,6 +208,7 @@ export const PreviewPanel = ({ preview, isLoading, error, plan }: PreviewPanelPr
             ))}
           </Box>
         ) : null}
+        <LocaleCounts counts={previewLocaleCounts(locales)} title={t('preview.locales', 'Locale versions')} />
         {plan ? <PlanSection plan={plan} /> : null}
         {!plan?.data && preview.sample.length > 0 ? (
           <Flex direction="column" alignItems="stretch" gap={1}>
