@@ -10,6 +10,8 @@ describe('all locales', () => {
   let app: TestApp;
   /** a role that may act in English and French, not in German */
   let token: string;
+  /** a role that may act in English only, and read others' runs */
+  let englishOnly: string;
 
   beforeAll(async () => {
     app = await bootPlayground({ articles: 4, categories: 2 });
@@ -28,6 +30,12 @@ describe('all locales', () => {
       { action: `${cm}.delete`, subject: ARTICLE, properties: { locales: enFr } },
       { action: `${cm}.read`, subject: CATEGORY, properties: { fields: ['name'] } },
       { action: `${cm}.delete`, subject: CATEGORY },
+    ]));
+    ({ token: englishOnly } = await app.userWithRole('English Editor', [
+      { action: `${cm}.read`, subject: ARTICLE, properties: { fields, locales: ['en'] } },
+      { action: `${cm}.update`, subject: ARTICLE, properties: { fields, locales: ['en'] } },
+      { action: `${cm}.publish`, subject: ARTICLE, properties: { locales: ['en'] } },
+      { action: 'plugin::bulk-actions.runs.read' },
     ]));
   });
   afterAll(async () => {
@@ -207,6 +215,45 @@ describe('all locales', () => {
     expect(undo.body.data.run).toMatchObject({ succeeded: 2 });
     // column values come back as they were, with their updatedAt
     expect(await rowsOf(ids)).toEqual(before);
+  });
+
+  it('an undo by a user who may act in English only restores English, and the shared fields of every locale', async () => {
+    const j = await createDocument(['en', 'fr', 'de']);
+    const before = await rowsOf([j]);
+
+    const res = await run('update-field', {
+      selection: { documentIds: [j] },
+      locale: 'en',
+      params: { changes: [{ field: 'stage', op: 'set', value: 'review' }, { field: 'views', op: 'increment', value: 5 }], allLocales: true },
+    });
+    expect(res.body.data.run).toMatchObject({ succeeded: 1, localeCounts: { en: { done: 1 }, fr: { done: 1 }, de: { forbidden: 1 } } });
+    // views is not localized: one value per document, in every locale, written once
+    expect((await rowsOf([j])).map((row: any) => [row.locale, row.stage, row.views])).toEqual(
+      before.map((row: any) => [row.locale, row.locale === 'de' ? row.stage : 'review', row.views + 5])
+    );
+
+    const undo = await app.withToken(englishOnly).post(`/bulk-actions/runs/${res.body.data.run.id}/revert`).send({});
+    expect(undo.status).toBe(200);
+    expect(undo.body.data.run).toMatchObject({ succeeded: 1 });
+    const after = await rowsOf([j]);
+    expect(after.find((row: any) => row.locale === 'en')).toEqual(before.find((row: any) => row.locale === 'en'));
+    // French keeps the stage the run gave it (not this user's to restore); the shared views come back everywhere
+    expect(after.map((row: any) => [row.locale, row.stage, row.views])).toEqual(
+      before.map((row: any) => [row.locale, row.locale === 'fr' ? 'review' : row.stage, row.views])
+    );
+  });
+
+  it('an undo of a publish by a user who may publish in English only unpublishes English, and counts French forbidden', async () => {
+    const k = await createDocument(['en', 'fr']);
+    const res = await run('publish', { selection: { documentIds: [k] }, locale: 'en', params: { allLocales: true } });
+    expect(res.body.data.run).toMatchObject({ succeeded: 1, localeCounts: { en: { done: 1 }, fr: { done: 1 } } });
+    const french = await rowsOf([k], 'fr');
+
+    const undo = await app.withToken(englishOnly).post(`/bulk-actions/runs/${res.body.data.run.id}/revert`).send({});
+    expect(undo.status).toBe(200);
+    expect(undo.body.data.run).toMatchObject({ succeeded: 1, localeCounts: { en: { done: 1 }, fr: { forbidden: 1 } } });
+    expect(await publishedOf([k])).toEqual([`${k}:fr`]);
+    expect(await rowsOf([k], 'fr')).toEqual(french);
   });
 
   it('refuses a relation change with all locales (its undo could not restore other locales), and an unknown param', async () => {

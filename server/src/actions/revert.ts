@@ -62,8 +62,19 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
         { load: false }
       );
     } else {
+      // a run over every locale: each locale's rows come back where this user may act in that locale
+      const original = run.locale ? await getService(run.strapi, 'runs').findOne(runId) : null;
+      const perLocale = original?.params?.allLocales === true;
       await run.eachChunk(async (documentIds, { trx }) => {
-        const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds);
+        let mayRestoreLocale: ((documentId: string, locale: string) => boolean) | undefined;
+        if (perLocale) {
+          const permitted = new Set<string>();
+          for (const [documentId, versions] of await run.localeAccess(documentIds)) {
+            for (const version of versions) if (version.permitted) permitted.add(`${documentId}\u0000${version.locale}`);
+          }
+          mayRestoreLocale = (documentId, locale) => permitted.has(`${documentId}\u0000${locale}`);
+        }
+        const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds, mayRestoreLocale);
         for (const documentId of documentIds) count(documentId, outcomes[documentId] ?? { skipped: 'changed-since' });
       });
     }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { RUN_UID, RUN_UNDO_UID } from '../../content-types';
-import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
+import { columnName, getModel, hasDraftAndPublish, isLocalized, isLocalizedAttribute } from '../../utils/models';
 import type { Knex } from './queue';
 import { chunk } from '../../utils/arrays';
 
@@ -338,7 +338,16 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Query mode, inside the revert chunk's transaction: rows still holding what the run wrote get
      * their previous values back; a document any of whose rows changed since is left as it is.
      */
-    async revertRows(trx: Knex, runId: number, uid: string, documentIds: string[]): Promise<Record<string, RevertOutcome>> {
+    async revertRows(
+      trx: Knex, runId: number, uid: string, documentIds: string[],
+      /**
+       * A run over every locale: may the undoing user restore this locale's row? A row they may not
+       * gets back its non-localized columns only (shared by every locale: the run wrote them everywhere).
+       */
+      mayRestoreLocale?: (documentId: string, locale: string) => boolean
+    ): Promise<Record<string, RevertOutcome>> {
+      const model = getModel(strapi, uid);
+      const localeColumn = isLocalized(model) ? columnName(strapi, uid, 'locale') : null;
       const records = await trx(undoTable())
         .where({ [u('runId')]: runId, [u('kind')]: 'columns' })
         .whereIn(u('entry'), documentIds)
@@ -353,10 +362,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const [keys, group] of byKeys) {
         const pairs = columnsOf(uid, keys.split(','));
         const now = await trx
-          .select('t.id', jsonOf(trx, 't', pairs, 'now'))
+          .select('t.id', jsonOf(trx, 't', pairs, 'now'), ...(localeColumn ? [`t.${localeColumn} as locale`] : []))
           .from({ t: tableOf(uid) })
           .whereIn('t.id', group.map((record) => record[u('rowId')]));
         const current = new Map(now.map((row: any) => [Number(row.id), row.now === null ? null : JSON.parse(row.now)]));
+        const localeOf = new Map(now.map((row: any) => [Number(row.id), row.locale as string | undefined]));
         for (const record of group) {
           const entry = record[u('entry')];
           const written = record[u('after')] === null ? null : JSON.parse(record[u('after')]);
@@ -364,7 +374,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (!row || !sameJson(row, written)) outcomes[entry] = { skipped: 'changed-since' };
           else if (!outcomes[entry]) outcomes[entry] = { done: true };
           const before = JSON.parse(record[u('before')]) as Data;
-          restore.push({ rowId: Number(record[u('rowId')]), values: Object.fromEntries(pairs.map(([attribute, column]) => [column, before[attribute]])) });
+          const rowLocale = localeOf.get(Number(record[u('rowId')]));
+          const whole = !mayRestoreLocale || !rowLocale || mayRestoreLocale(entry, rowLocale);
+          const restored = whole ? pairs : pairs.filter(([attribute]) => Object.hasOwn(model.attributes, attribute) && !isLocalizedAttribute(model, model.attributes[attribute] as any) && !['updatedAt', 'updatedBy'].includes(attribute));
+          if (restored.length) restore.push({ rowId: Number(record[u('rowId')]), values: Object.fromEntries(restored.map(([attribute, column]) => [column, before[attribute]])) });
         }
       }
       // one UPDATE per distinct set of previous values (an update-field run has one or a few)
