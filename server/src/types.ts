@@ -33,10 +33,34 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
    * chunk by chunk. An exception marks that entry failed with its message; the run goes on.
    */
   eachDocument(
-    fn: (document: Record<string, any> & { documentId: string }) => Promise<void> | void,
-    /** `load: false` hands `fn` only `{ documentId }` (for work that needs no fields, e.g. publish) */
-    options?: { concurrency?: number; populate?: unknown; load?: boolean }
+    fn: (document: Record<string, any> & { documentId: string; locales?: string[] }) => Promise<void> | void,
+    /**
+     * `load: false` hands `fn` only `{ documentId }` (for work that needs no fields, e.g. publish).
+     * `locales: true` (localized content types): `fn` also gets `locales`, the document's locale
+     * versions the user may act on now (see `localeAccess`); the others are counted `forbidden` per
+     * locale. `fn` reports each locale with `countLocale`; undo records the locales counted `done`.
+     * An entry with no locale done is skipped (for the reason a locale gave).
+     */
+    options?: { concurrency?: number; populate?: unknown; load?: boolean; locales?: boolean }
   ): Promise<void>;
+  /**
+   * Localized content types: each document's locale versions and whether the run's user may act on
+   * each with the action's permissions (or these), RBAC conditions evaluated on that locale's row as
+   * they stand now (i18n's locale conditions included).
+   */
+  localeAccess(
+    documentIds: string[],
+    options?: {
+      permissions?: string[];
+      /** versions that no longer exist, per document and locale, as an entry to re-create: checked with `create` too */
+      recorded?: Map<string, Record<string, Record<string, unknown>>>;
+    }
+  ): Promise<Map<string, Array<{ locale: string; permitted: boolean }>>>;
+  /**
+   * Runs over several locales: what happened to one locale version of an entry of the chunk being
+   * processed (`done`, or a skip reason). The run's `localeCounts` add them up per locale.
+   */
+  countLocale(documentId: string, locale: string, outcome: string): void;
   /**
    * The selection's documentIds, chunk by chunk, for handlers that read or write in their own way.
    * Each chunk runs in a transaction: write through `strapi.db.query()` (joins it on its own) or

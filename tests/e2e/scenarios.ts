@@ -1020,6 +1020,55 @@ const backgroundProgressLine: Scenario = {
   },
 };
 
+/* -------------------------------------------------------------------------------------------------
+ * 16. All locales: one run over every locale of the selected entries
+ * -----------------------------------------------------------------------------------------------*/
+
+const allLocales: Scenario = {
+  name: 'list view: 2 rows → Publish → "All locales" → the preview counts each locale → run → the French version is published too; the run page lists the counts per locale',
+  async run(context) {
+    await ensureEnabled(context, ARTICLE, ['publish']);
+    const page = await adminPage(context);
+    // Article 180 has a French version, Article 181 has none
+    const titles = ['Article 180', 'Article 181'];
+    const documentIds = titles.map((title) => context.db.articleByTitle(title).document_id);
+    const published = () =>
+      context.db
+        .all<{ document_id: string; locale: string }>(
+          `SELECT document_id, locale FROM articles WHERE published_at IS NOT NULL AND document_id IN (${documentIds.map(() => '?').join(',')}) ORDER BY document_id, locale`,
+          ...documentIds
+        )
+        .map((row) => `${titles[documentIds.indexOf(row.document_id)]}:${row.locale}`)
+        .sort();
+    assertEqual(published(), [], 'published versions before the run');
+
+    await goto(page, `${listUrl(context, ARTICLE)}&_q=${encodeURIComponent('Article 18')}`);
+    await selectRows(page, titles);
+    await openBulkModal(page, 'Publish');
+    const modal = dialog(page);
+    await expectText(previewText(page), 'Will act on 2 of 2 entries', 'the preview');
+    await expectText(modal, 'All locales', 'the option');
+    await modal.getByRole('checkbox', { name: 'All locales' }).click();
+    const locales = page.getByTestId('bulk-actions-locale-counts');
+    await expectText(locales, 'en: 2 to act on', 'the preview of the English versions');
+    await expectText(locales, 'fr: 1 to act on', 'the preview of the French versions');
+    await screenshot(page, 'modal-all-locales', modal);
+    await expectEnabled(page, modal.getByRole('button', { name: 'Publish 2 entries' }), 'the confirm button');
+    await modal.getByRole('button', { name: 'Publish 2 entries' }).click();
+    await expectText(notification(page, 'Publish'), /2/, 'the result notification');
+    await modal.waitFor({ state: 'detached' });
+
+    assertEqual(published(), ['Article 180:en', 'Article 180:fr', 'Article 181:en'], 'published versions after the run');
+    const run = context.db.get<{ id: number; locale_counts: string }>(`SELECT id, locale_counts FROM bulk_actions_runs ORDER BY id DESC LIMIT 1`)!;
+    assertEqual(JSON.parse(run.locale_counts), { en: { done: 2 }, fr: { done: 1 } }, 'the run row’s counts per locale');
+
+    await goto(page, `${context.adminUrl}/settings/bulk-actions-runs/${run.id}`);
+    const byLocale = page.getByTestId('bulk-actions-locale-counts');
+    await expectText(byLocale, 'en: 2 done', 'the run page, English');
+    await expectText(byLocale, 'fr: 1 done', 'the run page, French');
+  },
+};
+
 export const scenarios: Scenario[] = [
   enableActions,
   updateField,
@@ -1036,4 +1085,5 @@ export const scenarios: Scenario[] = [
   updateFromFile,
   frenchLiveFix,
   backgroundProgressLine,
+  allLocales,
 ];

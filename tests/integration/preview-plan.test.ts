@@ -238,7 +238,7 @@ describe('preview: the plan of a run', () => {
       await app.enableActions('api::extraction-config.extraction-config', ['update-field']);
       const configs = await app.as('admin').post(actionUrl('api::extraction-config.extraction-config', 'update-field', 'preview')).send({ selection: { query: {} }, params: { changes: [{ field: 'name', op: 'trim' }], published: true } });
       expect(configs.status).toBe(400);
-      expect(configs.body.error.message).toContain('params.published is not a field of this action');
+      expect(configs.body.error.message).toContain('params.published is not offered for api::extraction-config.extraction-config');
       expect(await fingerprint()).toBe(before);
     });
   });

@@ -89,7 +89,7 @@ export const BulkActionsModal = ({ model, onClose, initialAction, opener }: Bulk
               <ActionForm form={action.form} values={flow.form.values} errors={flow.form.fieldErrors} onChange={flow.form.changeValue} context={flow.form.context} />
             </>
           ) : null}
-          {action ? <PreviewPanel preview={flow.preview.data} isLoading={flow.preview.isLoading} error={flow.preview.error} plan={flow.plan} reasons={action.reasons} /> : null}
+          {action ? <PreviewPanel preview={flow.preview.data} isLoading={flow.preview.isLoading} error={flow.preview.error} plan={flow.plan} reasons={action.reasons} locales={flow.preview.locales} /> : null}
           {flow.formError ? (
             <Alert closeLabel={t('close', 'Close')} variant="danger" title={flow.formError.title} onClose={flow.dismissFormError}>
               {flow.formError.message}

@@ -4,6 +4,7 @@ import { Download } from '@strapi/icons';
 import type { PlannedField, PreviewPlan, PreviewResult } from '../../../server/src/contracts';
 import { useRunFormat, type ActionReasons } from '../hooks/useRunFormat';
 import { useT } from '../hooks/useT';
+import { LocaleCounts, previewLocaleCounts } from './LocaleCounts';
 
 interface PreviewPanelProps {
   preview?: PreviewResult;
@@ -13,6 +14,8 @@ interface PreviewPanelProps {
   plan?: { data?: PreviewPlan; isLoading: boolean; error?: string; download?: () => Promise<unknown> };
   /** the action's own skip reasons' texts */
   reasons?: ActionReasons;
+  /** a run over every locale: the versions it would act on per locale, and those it may not */
+  locales?: PreviewResult['locales'];
 }
 
 /** How many planned changes the panel lists (the server sends more for reports). */
@@ -154,7 +157,7 @@ const DryRunDownload = ({ download }: { download: () => Promise<unknown> }) => {
 };
 
 /** What the run will do, as the server previews it: counts, skip reasons and a sample of titles. */
-export const PreviewPanel = ({ preview, isLoading, error, plan, reasons }: PreviewPanelProps) => {
+export const PreviewPanel = ({ preview, isLoading, error, plan, reasons, locales }: PreviewPanelProps) => {
   const { t, formatNumber } = useT();
   const format = useRunFormat();
 
@@ -213,6 +216,7 @@ export const PreviewPanel = ({ preview, isLoading, error, plan, reasons }: Previ
             ))}
           </Box>
         ) : null}
+        <LocaleCounts counts={previewLocaleCounts(locales)} title={t('preview.locales', 'Locale versions')} />
         {plan ? <PlanSection plan={plan} reasons={reasons} /> : null}
         {!plan?.data && preview.sample.length > 0 ? (
           <Flex direction="column" alignItems="stretch" gap={1}>

@@ -108,8 +108,12 @@ export const useBulkActionFlow = (
   const downloadDryRun = useDownloadDryRun();
   const body = (selected: Selection) => ({ selection: selected, ...(locale ? { locale } : {}) });
 
+  // all locales: an action without a plan previews the locale versions with the option alone
+  // (one that plans gets them with its plan, from its params)
+  const allLocales = values.allLocales === true && Boolean(action?.form.some((field) => field.name === 'allLocales' && field.type === 'boolean'));
+  const previewBody = allLocales && !action?.previews ? { ...body(selection), params: { allLocales: true } } : body(selection);
   const preview = usePreviewBulkActionQuery(
-    { uid: model, name: action?.name ?? '', body: body(selection) },
+    { uid: model, name: action?.name ?? '', body: previewBody },
     { skip: !action || (!allMatching && documentIds.length === 0) || list.infoLoading, refetchOnMountOrArgChange: true }
   );
   // Actions that preview their plan: what the run would write with the form's values, once the
@@ -261,7 +265,12 @@ export const useBulkActionFlow = (
       pageFullySelected: list.pageFullySelected,
     },
     form: { values, fieldErrors, changeValue, context: action ? { uid: model, action: action.name, selection, ...(locale ? { locale } : {}) } : undefined },
-    preview: { data: preview.data, isLoading: preview.isFetching, error: previewError },
+    preview: {
+      data: preview.data,
+      isLoading: preview.isFetching,
+      error: previewError,
+      locales: allLocales ? (action?.previews ? (planKey && !planPending ? plan.data?.locales : undefined) : preview.data?.locales) : undefined,
+    },
     plan: planKey
       ? {
           data: planData,

@@ -19,6 +19,7 @@ import { BackButton, Layouts, Page, useFetchClient, useNotification } from '@str
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useGetBulkActionsInfoQuery, useRefreshAfterRunMutation } from '../api';
 import { RUNS_PATH } from '../constants';
+import { LocaleCounts } from '../components/LocaleCounts';
 import { RunEntries } from '../components/RunEntries';
 import { RunProgressBar } from '../components/RunProgress';
 import { Section } from '../components/RunSection';
@@ -319,6 +320,11 @@ export const RunDetailPage = () => {
                 </Detail>
               </Grid.Item>
             </Grid.Root>
+            {run.localeCounts ? (
+              <Box paddingTop={4}>
+                <LocaleCounts counts={run.localeCounts} />
+              </Box>
+            ) : null}
             {notes.length ? (
               <Box background="neutral100" hasRadius padding={4} data-testid="run-message">
                 <Flex direction="column" alignItems="stretch" gap={1}>

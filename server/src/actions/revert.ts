@@ -1,6 +1,7 @@
 import { runMessageId } from '../contracts';
 import type { BulkActionDefinition } from '../types';
 import { getService } from '../utils/services';
+import { SKIP_REASONS } from '../contracts';
 import type { RevertOutcome } from '../services/runs/undo';
 
 export const REVERT_ACTION = 'revert';
@@ -39,18 +40,42 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
     let changedSince = 0;
     const count = (documentId: string, outcome: RevertOutcome) => {
       if ('skipped' in outcome) {
-        changedSince += 1;
+        if (outcome.skipped === 'changed-since') changedSince += 1;
         run.skip(documentId, outcome.skipped);
       } else restored += 1;
     };
     if (mode === 'documents') {
       await run.eachDocument(
-        async ({ documentId }) => count(documentId, await undo.revertDocument(runId, run.uid, documentId, run.locale)),
+        async ({ documentId }) => {
+          // a run over every locale: each locale it changed comes back where this user may act in that locale
+          const locales = run.locale ? await undo.recordedLocales(runId, documentId) : null;
+          let mayRestore: ((code: string) => boolean) | undefined;
+          if (locales) {
+            const access = (await run.localeAccess([documentId], { recorded: new Map([[documentId, locales]]) })).get(documentId) ?? [];
+            const permitted = new Set(access.filter((version) => version.permitted).map((version) => version.locale));
+            for (const code of Object.keys(locales)) if (!permitted.has(code)) run.countLocale(documentId, code, SKIP_REASONS.forbidden);
+            mayRestore = (code) => permitted.has(code);
+          }
+          const outcome = await undo.revertDocument(runId, run.uid, documentId, run.locale, mayRestore);
+          for (const code of outcome.locales ?? []) run.countLocale(documentId, code, 'done');
+          count(documentId, outcome);
+        },
         { load: false }
       );
     } else {
+      // a run over every locale: each locale's rows come back where this user may act in that locale
+      const original = run.locale ? await getService(run.strapi, 'runs').findOne(runId) : null;
+      const perLocale = original?.params?.allLocales === true;
       await run.eachChunk(async (documentIds, { trx }) => {
-        const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds);
+        let mayRestoreLocale: ((documentId: string, locale: string) => boolean) | undefined;
+        if (perLocale) {
+          const permitted = new Set<string>();
+          for (const [documentId, versions] of await run.localeAccess(documentIds)) {
+            for (const version of versions) if (version.permitted) permitted.add(`${documentId}\u0000${version.locale}`);
+          }
+          mayRestoreLocale = (documentId, locale) => permitted.has(`${documentId}\u0000${locale}`);
+        }
+        const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds, mayRestoreLocale);
         for (const documentId of documentIds) count(documentId, outcomes[documentId] ?? { skipped: 'changed-since' });
       });
     }

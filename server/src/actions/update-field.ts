@@ -6,6 +6,7 @@ import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets, type PlanContext, type ResolvedChange } from './edit-fields/plan';
+import { actsOnAllLocales, allLocalesField, refuseAllLocalesChanges, updateOtherLocales } from './all-locales';
 
 /** How many entries with an invalid result the run's message names. */
 const LISTED_INVALID = 20;
@@ -112,7 +113,7 @@ async function resolveChanges(run: Pick<RunContext<{ changes: EditChange[] }>, '
  * Django-adminactions' mass update, and more: several fields in one run, each with an operation that
  * fits its type, relations, media and fields of single components; set-based SQL per chunk.
  */
-export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; published?: boolean }> = {
+export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; published?: boolean; allLocales?: boolean }> = {
   name: 'update-field',
   // the label and confirm of the one-field version: lists, audit logs and browser tests name it so
   label: 'Update a field',
@@ -129,10 +130,18 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       label: 'Apply to the published version too',
       description: 'Published entries change on the live site in the same run and stay Published (fields of the entry itself, not relations, media or components).',
     },
+    ...allLocalesField,
   },
   confirm: { message: 'Change this field on {count, plural, one {# entry} other {# entries}}?' },
   validate(params, { strapi, uid }) {
+    refuseAllLocalesChanges(params, editableFields(strapi, uid));
     if (!params.published) return;
+    if (params.allLocales) {
+      // the published versions of other locales are not planned yet: one or the other
+      throw new errors.ValidationError('params.published cannot be combined with allLocales', {
+        errors: [{ path: ['params', 'published'], message: 'cannot be combined with allLocales', name: 'ValidationError' }],
+      });
+    }
     // a published version links published targets: relations, media and components are drafts' only
     const kinds = new Map(editableFields(strapi, uid).map((field) => [field.name, field.kind]));
     const index = params.changes.findIndex((change) => kinds.get(change.field) !== 'column');
@@ -149,12 +158,14 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       const plan = await planVersions(context, trx, documentIds, Boolean(run.params.published));
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       for (const { documentId } of plan.invalid) run.skip(documentId, SKIP_REASONS.invalidValue);
-      for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
+      // over every locale the plan covers the list's locale only: an entry holding the result there may
+      // still change in another locale, so it is not promised as unchanged
+      if (!run.params.allLocales) for (const documentId of plan.unchanged) run.skip(documentId, SKIP_REASONS.unchanged);
       // the editor is told how many entries are live, and whether the live version changes too
       const published = await publishedAmong(run, trx, documentIds.filter((documentId) => plan.draft.rowIdOf.has(documentId)));
       if (published) run.tally(run.params.published ? 'published-entries-updated' : 'published-entries', published);
       if (!run.wantsChanges()) return;
-      const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
+      const left = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...(run.params.allLocales ? [] : plan.unchanged)]);
       const changing = documentIds.filter((documentId) => !left.has(documentId));
       const planned = await plannedFields(context, trx, plan.draft, changing);
       for (const documentId of changing) run.change(documentId, planned.get(documentId) ?? []);
@@ -202,6 +213,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
       if (undo && columnsOnly && written.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
+      if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
       changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
     });
 

@@ -238,6 +238,11 @@ export interface PreviewResult {
   skippedSample: SkippedEntry[];
   /** present when params were given and the action previews its plan */
   plan?: PreviewPlan;
+  /**
+   * With `allLocales` in the params: per locale, how many versions of the actionable entries the run
+   * would act on (`actionable`) and leave alone because the user may not act in that locale (`forbidden`).
+   */
+  locales?: Record<string, { actionable: number; forbidden: number }>;
 }
 export interface PreviewResponse {
   data: PreviewResult;

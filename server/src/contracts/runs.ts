@@ -15,6 +15,9 @@ export interface RunNote {
   values?: Record<string, string | number>;
 }
 
+/** Per locale code, counts by outcome (`done`, or a skip reason such as `forbidden`). */
+export type LocaleCounts = Record<string, Record<string, number>>;
+
 export interface RunFailure {
   documentId: string;
   reason: string;
@@ -36,6 +39,11 @@ export interface Run {
   skipped: number;
   failed: number;
   skippedReasons: Record<string, number>;
+  /**
+   * Runs over every locale (the built-ins' `allLocales`): per locale, how many of its versions were
+   * done or skipped and why (e.g. `{ en: { done: 3 }, fr: { done: 2, forbidden: 1 } }`); null otherwise.
+   */
+  localeCounts: LocaleCounts | null;
   status: RunStatus;
   params: Record<string, unknown> | null;
   /** every sentence of the run in English, then the counts: for the audit log's readers and webhooks */

@@ -3,6 +3,7 @@ import { forbidden } from '../../errors';
 import { PLUGIN_ID } from '../../contracts';
 import type { BulkActionDefinition } from '../../types';
 import { getService } from '../../utils/services';
+import { getModel, hasDraftAndPublish } from '../../utils/models';
 
 /** The minimal CASL ability surface we rely on (ctx.state.userAbility). */
 export interface UserAbility {
@@ -10,6 +11,12 @@ export interface UserAbility {
 }
 
 type Where = Record<string, unknown>;
+
+/** One locale version of a document and whether the user may act on it. */
+export interface LocaleVersion {
+  locale: string;
+  permitted: boolean;
+}
 
 const CONTENT_MANAGER = 'plugin::content-manager.explorer';
 /** Permission words that are the Content Manager's own actions; any other word is a plugin RBAC action. */
@@ -134,6 +141,53 @@ const createPermissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     canOnEntity(ability: UserAbility, uid: string, words: string[], entity: Record<string, unknown>): boolean {
       const subject = permissionsManager(ability, uid).toSubject(entity, uid);
       return words.every((word) => ability.can(rbacAction(word), subject));
+    },
+
+    /** The user's abilities as RBAC gives them now (a run acting later than its request); null when gone or blocked. */
+    async userAbility(userId: number | null): Promise<UserAbility | null> {
+      if (!userId) return null;
+      const user = await strapi.db.query('admin::user').findOne({ where: { id: userId }, populate: ['roles'] });
+      if (!user || user.blocked || user.isActive === false) return null;
+      return strapi.service('admin::permission').engine.generateUserAbility(user);
+    },
+
+    /**
+     * The locale versions (draft rows) of these documents, each with whether the user may act on it
+     * with these permission words: every RBAC condition evaluated on that locale's row, so i18n's
+     * locale condition (`properties.locales`) and conditions such as "is creator" apply per locale.
+     */
+    async localeAccess(
+      ability: UserAbility | null, uid: string, words: string[], documentIds: string[],
+      /** versions that no longer exist (an undo re-creates them): checked as the Content Manager checks a new entry, with create */
+      recorded?: Map<string, Record<string, Record<string, unknown>>>
+    ): Promise<Map<string, LocaleVersion[]>> {
+      const access = new Map<string, LocaleVersion[]>(documentIds.map((documentId) => [documentId, []]));
+      if (!documentIds.length) return access;
+      // each locale's draft row stands for its version (every version has one)
+      const drafts: Where = hasDraftAndPublish(getModel(strapi, uid)) ? { publishedAt: { $null: true } } : {};
+      const and = (...parts: Where[]): Where => ({ $and: parts.filter((part) => Object.keys(part).length) });
+      const permitted = ability ? this.actionWhere(ability, uid, { permissions: words } as BulkActionDefinition) : null;
+      const rowsOf = async (where: Where) =>
+        (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'locale'], where, orderBy: { id: 'asc' } })) as Array<{ documentId: string; locale: string }>;
+      const inIds = { documentId: { $in: documentIds } };
+      const versions = await rowsOf(and(drafts, inIds));
+      const allowed =
+        permitted === null ? new Set<string>()
+        : Object.keys(permitted).length === 0 ? null
+        : new Set((await rowsOf(and(drafts, inIds, permitted))).map((row) => `${row.documentId}\u0000${row.locale}`));
+      for (const { documentId, locale } of versions) {
+        if (!locale) continue;
+        access.get(documentId)?.push({ locale, permitted: allowed === null || allowed.has(`${documentId}\u0000${locale}`) });
+      }
+      for (const [documentId, byLocale] of recorded ?? []) {
+        const known = access.get(documentId);
+        if (!known) continue;
+        for (const [locale, entity] of Object.entries(byLocale)) {
+          if (known.some((version) => version.locale === locale)) continue;
+          known.push({ locale, permitted: Boolean(ability) && this.canOnEntity(ability!, uid, ['read', 'create', ...words], { ...entity, locale }) });
+        }
+      }
+      return access;
     },
 
     readWhere(ability: UserAbility, uid: string): Where | null {

@@ -177,7 +177,10 @@ const createFormsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       for (const key of Object.keys(submitted)) {
         // own keys only: `constructor` or `toString` are members of every object, not fields
-        if (!Object.hasOwn(form, key)) problems.push({ path: ['params', key], message: 'is not a field of this action' });
+        if (Object.hasOwn(form, key)) continue;
+        // a field of the action that this content type does not offer (its `supports` says no)
+        const declared = Boolean(definition.form && Object.hasOwn(definition.form, key));
+        problems.push({ path: ['params', key], message: declared ? `is not offered for ${uid}` : 'is not a field of this action' });
       }
 
       const entries = Object.entries(form);

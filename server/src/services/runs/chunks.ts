@@ -32,12 +32,17 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const tally = (row: ChunkRow, outcomes: Outcomes): ChunkCounts => {
     const skippedReasons: Record<string, number> = {};
     const failures: RunFailure[] = [];
+    const localeCounts: Record<string, Record<string, number>> = {};
     // in the chunk's selection order, not the outcomes' key order (PostgreSQL's jsonb sorts keys)
     for (const documentId of row.documentIds) {
       if (!Object.hasOwn(outcomes, documentId)) continue;
       const outcome = outcomes[documentId];
       if ('skipped' in outcome) skippedReasons[outcome.skipped] = (skippedReasons[outcome.skipped] ?? 0) + 1;
       else if ('failed' in outcome) failures.push({ documentId, reason: outcome.failed });
+      for (const [locale, what] of Object.entries(outcome.locales ?? {})) {
+        const tally = (localeCounts[locale] ??= {});
+        tally[what] = (tally[what] ?? 0) + 1;
+      }
     }
     const skipped = Object.values(skippedReasons).reduce((a, b) => a + b, 0);
     return {
@@ -47,6 +52,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
       failed: failures.length,
       skippedReasons,
       failures,
+      localeCounts,
     };
   };
 

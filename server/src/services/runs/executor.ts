@@ -6,6 +6,7 @@ import type { PluginConfig } from '../../config';
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
 import { getService } from '../../utils/services';
 import { RUN_FINISHED_EVENT } from '../../constants';
+import { REVERT_ACTION } from '../../actions/revert';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -29,6 +30,13 @@ export const summarize = (succeeded: number, skipped: Record<string, number>, fa
   return parts.join(' · ');
 };
 
+/** "en: 3 done · fr: 2 done, 1 forbidden": a run over every locale, locale by locale. */
+export const summarizeLocales = (localeCounts: Record<string, Record<string, number>> | null) =>
+  Object.entries(localeCounts ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, counts]) => `${code}: ${Object.entries(counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`)
+    .join(' · ');
+
 /**
  * Executes a run whose selection is frozen in chunks: inline (inside the request, the run held by
  * this instance alone) or as a shared job (every instance's worker claims its chunks). Both use the
@@ -42,6 +50,13 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
     const run = await getService(strapi, 'runs').findOne(runId);
     if (!run) throw new Error(`bulk-actions: run ${runId} no longer exists`);
     return run;
+  };
+
+  /** The permission words a run's per-locale checks use: an undo's are those of the action it undoes. */
+  const permissionWords = async (run: Run, definition: { permissions: string[] }, params: Record<string, unknown>) => {
+    if (run.action !== REVERT_ACTION || typeof params.runId !== 'number') return definition.permissions;
+    const original = await getService(strapi, 'runs').findOne(params.runId);
+    return (original && getService(strapi, 'actions').get(run.contentType, original.action)?.permissions) ?? definition.permissions;
   };
 
   return {
@@ -99,6 +114,8 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
         scope: getService(strapi, 'selection').rowScope(run.contentType, run.locale),
         signal: controller.signal,
         revertible: Boolean(definition.revertible),
+        ability: () => getService(strapi, 'permissions').userAbility(run.userId),
+        permissions: await permissionWords(run, definition, job.params ?? {}),
         shouldStop: async () => {
           if (getService(strapi, 'worker').isStopping()) return 'pause';
           const control = await chunks.queue.control(runId);
@@ -188,6 +205,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
           ...notes.map(({ level, text }) => (level === 'info' ? text : `${level === 'error' ? 'Error' : level}: ${text}`)),
           cancelled ? 'Cancelled before it finished.' : null,
           summarize(counts.succeeded, counts.skippedReasons, counts.failed),
+          summarizeLocales(counts.localeCounts) || null,
         ]
           .filter(Boolean)
           .join('\n');

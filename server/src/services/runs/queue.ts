@@ -16,8 +16,11 @@ import { columnName } from '../../utils/models';
 
 export type Knex = Core.Strapi['db']['connection'];
 
-/** What happened to one entry of a chunk; entries without an outcome are done when the chunk completes. */
-export type EntryOutcome = { done: true } | { skipped: string } | { failed: string };
+/**
+ * What happened to one entry of a chunk; entries without an outcome are done when the chunk completes.
+ * `locales`: a run over every locale says what happened to each locale version (`done` or a skip reason).
+ */
+export type EntryOutcome = ({ done: true } | { skipped: string } | { failed: string }) & { locales?: Record<string, string> };
 export type Outcomes = Record<string, EntryOutcome>;
 
 export interface ChunkRow {
@@ -37,6 +40,8 @@ export interface ChunkCounts {
   failed: number;
   skippedReasons: Record<string, number>;
   failures: RunFailure[];
+  /** per locale, versions by outcome (runs over every locale) */
+  localeCounts: Record<string, Record<string, number>>;
 }
 
 /** The header of a run's file sits before every chunk's part. */
@@ -277,14 +282,24 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     async addToRun(trx: Knex, runId: number, counts: ChunkCounts): Promise<boolean> {
       const plus = (attribute: string, n: number) => trx.raw('?? + ?', [r(attribute), n]);
       const lists: Record<string, string> = {};
-      if (counts.skipped > 0 || counts.failed > 0) {
-        const read = trx(runs()).where({ id: runId }).first(r('skippedReasons'), r('failures'));
+      const perLocale = Object.keys(counts.localeCounts).length > 0;
+      if (counts.skipped > 0 || counts.failed > 0 || perLocale) {
+        const read = trx(runs()).where({ id: runId }).first(r('skippedReasons'), r('failures'), r('localeCounts'));
         const run = await (isPostgres() ? read.forUpdate() : read);
         const reasons: Record<string, number> = { ...(parse(run?.[r('skippedReasons')]) ?? {}) };
         for (const [reason, n] of Object.entries(counts.skippedReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
         const failures = [...((parse(run?.[r('failures')]) as RunFailure[] | null) ?? []), ...counts.failures].slice(0, maxFailures);
         lists[r('skippedReasons')] = JSON.stringify(reasons);
         lists[r('failures')] = JSON.stringify(failures);
+        if (perLocale) {
+          const byLocale: Record<string, Record<string, number>> = { ...(parse(run?.[r('localeCounts')]) ?? {}) };
+          for (const [locale, outcomes] of Object.entries(counts.localeCounts)) {
+            const tally = { ...(byLocale[locale] ?? {}) };
+            for (const [outcome, n] of Object.entries(outcomes)) tally[outcome] = (tally[outcome] ?? 0) + n;
+            byLocale[locale] = tally;
+          }
+          lists[r('localeCounts')] = JSON.stringify(byLocale);
+        }
       }
       const changed = await trx(runs())
         .where({ id: runId })

@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { RunNote } from '../../contracts';
 import type { ChunkTools, ChunkUndo, RunContext, RunUser } from '../../types';
+import { SKIP_REASONS } from '../../contracts';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
+import type { UserAbility } from '../access/permissions';
 
 /**
  * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:
@@ -54,13 +56,32 @@ export function createRunContext(args: {
   /** checked between chunks */
   shouldStop: () => Promise<'cancel' | 'pause' | 'lost' | null>;
   output: OutputSink | null;
+  /** the run's user as RBAC sees them now (read once, when a pass first needs it) */
+  ability?: () => Promise<UserAbility | null>;
+  /** the permission words of the action (per-locale checks) */
+  permissions?: string[];
 }) {
   const { strapi, runId, workerId, uid, locale, user, params, count, scope, signal, output } = args;
   const model = getModel(strapi, uid);
   const messages: RunNote[] = [];
   /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
   let current: { row: ChunkRow; outcomes: Outcomes } | null = null;
+  /** what happened to each locale version of the chunk's entries (runs over every locale) */
+  let localeNotes: Record<string, Record<string, string>> = {};
   let passes = 0;
+  let abilityRead: Promise<UserAbility | null> | null = null;
+  const ability = () => (abilityRead ??= args.ability ? args.ability() : Promise.resolve(null));
+
+  /** An entry's locale notes join its outcome (an entry without an outcome is done). */
+  const withLocales = (outcomes: Outcomes, documentId: string) => {
+    const notes = Object.hasOwn(localeNotes, documentId) ? localeNotes[documentId] : undefined;
+    if (!notes) return;
+    const outcome = outcomes[documentId];
+    // done in some locale: the entry is done, whatever its outcome in the run's locale
+    const done = Object.values(notes).includes('done') && !(outcome && 'failed' in outcome);
+    outcomes[documentId] = { ...(done || !outcome ? { done: true as const } : outcome), locales: notes };
+    delete localeNotes[documentId];
+  };
 
   const record = (documentId: string, outcome: EntryOutcome) => {
     if (!current || !current.row.documentIds.includes(documentId)) {
@@ -93,10 +114,13 @@ export function createRunContext(args: {
       const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
       const run = async (trx?: any) => {
         current = { row: chunkRow, outcomes };
+        localeNotes = {};
         try {
           await work(chunkRow, outcomes, trx);
+          for (const documentId of Object.keys(localeNotes)) withLocales(outcomes, documentId);
         } finally {
           current = null;
+          localeNotes = {};
         }
       };
       if (!transactional) await run();
@@ -109,8 +133,10 @@ export function createRunContext(args: {
 
   const chunkUndo = (trx: any, position: number): ChunkUndo => {
     const undo = getService(strapi, 'undo');
+    let recordings = 0;
     return {
-      columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes }),
+      // a row a second call of the chunk names again (another locale's pass) keeps its first values
+      columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 }),
       written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);
@@ -218,6 +244,8 @@ export function createRunContext(args: {
           outcomes[id] = { skipped: 'not-found' }; // deleted since the selection was frozen
           return false;
         });
+        // every locale: each entry's locale versions the user may act on, checked for the whole chunk
+        const access = options.locales && localized ? await context.localeAccess(queue) : null;
         let lost = false;
         const worker = async () => {
           for (let id = queue.shift(); id !== undefined && !lost; id = queue.shift()) {
@@ -227,18 +255,41 @@ export function createRunContext(args: {
               // the document's changes and its outcome commit together: a restart never repeats it,
               // and neither does a worker that took the chunk over (saveOutcomes checks the claim)
               await strapi.db.transaction(async ({ trx }) => {
-                // undo: the document's versions before `fn`, recorded with what `fn` left
-                const before = args.revertible ? await getService(strapi, 'undo').snapshot(uid, id, locale) : null;
-                await fn(byId.get(id) as any);
-                if (before) await getService(strapi, 'undo').recordDocument({ runId, position: row.position, uid, documentId: id, locale, before });
-                outcomes[id] = outcomes[id] ?? { done: true };
-                await chunks.saveOutcomes(row.id, workerId, outcomes, trx);
+                const undo = getService(strapi, 'undo');
+                if (access) {
+                  const versions = access.get(id) ?? [];
+                  const permitted = versions.filter((version) => version.permitted).map((version) => version.locale);
+                  for (const version of versions) if (!version.permitted) context.countLocale(id, version.locale, SKIP_REASONS.forbidden);
+                  // undo: each permitted locale's versions before `fn`; kept for the locales `fn` did
+                  const before = args.revertible ? await undo.snapshotLocales(uid, id, permitted) : null;
+                  await fn({ ...(byId.get(id) as any), locales: permitted });
+                  const notes = localeNotes[id] ?? {};
+                  const done = permitted.filter((code) => notes[code] === 'done');
+                  if (before && done.length) {
+                    await undo.recordLocales({ runId, position: row.position, uid, documentId: id, before: Object.fromEntries(done.map((code) => [code, before[code]])) });
+                  }
+                  if (!outcomes[id] && !done.length) {
+                    // nothing done in any locale: the entry is skipped, for the first reason a locale gave
+                    const reasons = Object.values(notes);
+                    outcomes[id] = { skipped: reasons.find((reason) => reason !== SKIP_REASONS.forbidden) ?? reasons[0] ?? SKIP_REASONS.notFound };
+                  }
+                } else {
+                  // undo: the document's versions before `fn`, recorded with what `fn` left
+                  const before = args.revertible ? await undo.snapshot(uid, id, locale) : null;
+                  await fn(byId.get(id) as any);
+                  if (before) await undo.recordDocument({ runId, position: row.position, uid, documentId: id, locale, before });
+                }
+                const attempt: Outcomes = { ...outcomes, [id]: outcomes[id] ?? { done: true } };
+                withLocales(attempt, id);
+                await chunks.saveOutcomes(row.id, workerId, attempt, trx);
+                outcomes[id] = attempt[id];
               });
             } catch (error) {
               if (error instanceof ChunkLost) {
                 lost = true; // the chunk is someone else's now: its completion below applies nothing
                 return;
               }
+              delete localeNotes[id]; // rolled back with the entry: no locale of it was done
               outcomes[id] = { failed: (error as Error)?.message || String(error) };
               await chunks.saveOutcomes(row.id, workerId, outcomes).catch((saveError: Error) => {
                 if (!(saveError instanceof ChunkLost)) throw saveError;
@@ -253,6 +304,17 @@ export function createRunContext(args: {
 
     skip(documentId, reason) {
       record(documentId, { skipped: reason });
+    },
+
+    async localeAccess(documentIds, options = {}) {
+      return getService(strapi, 'permissions').localeAccess(await ability(), uid, options.permissions ?? args.permissions ?? [], documentIds, options.recorded);
+    },
+
+    countLocale(documentId, code, outcome) {
+      if (!current || !current.row.documentIds.includes(documentId)) {
+        throw new Error(`countLocale() must name an entry of the chunk being processed ("${documentId}" is not)`);
+      }
+      (localeNotes[documentId] ??= {})[code] = outcome;
     },
 
     fail(documentId, reason) {

@@ -8,7 +8,8 @@ import { forbidden, isActionInterrupted } from '../../errors';
 import type { PluginConfig } from '../../config';
 import type { BulkActionDefinition, ReportLine, RunUser, SignalEvent, SignalPayload } from '../../types';
 import type { UserAbility } from '../access/permissions';
-import { CHUNK_SIZE } from '../../constants';
+import { CHUNK_SIZE, ID_CHUNK } from '../../constants';
+import { chunk } from '../../utils/arrays';
 import { createStreamSink, fileDate, outputFileName } from './outputs';
 import { outputOf } from './files';
 import type { ResolvedSelection } from '../access/selection';
@@ -347,7 +348,28 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           uid, locale, user, params, documentIds: selection.permittedIds, scope: selection.scope,
         }, report);
       }
+      if (request.params && Object.hasOwn(request.params, 'allLocales')) {
+        // as a run's params: a 400 naming params.allLocales where the content type has no locales
+        const params = await getService(strapi, 'forms').validate(definition, uid, caller.ability, request.params, caller.user);
+        if (params.allLocales === true && locale) result.locales = await this.localeCounts(uid, definition, selection.permittedIds, caller.ability);
+      }
       return result;
+    },
+
+    /** The preview of a run over every locale: per locale, the versions the run would act on and those it may not. */
+    async localeCounts(uid: string, definition: BulkActionDefinition, documentIds: string[], ability: UserAbility) {
+      const counts: Record<string, { actionable: number; forbidden: number }> = {};
+      for (const ids of chunk(documentIds, ID_CHUNK)) {
+        const access = await getService(strapi, 'permissions').localeAccess(ability, uid, definition.permissions, ids);
+        for (const versions of access.values()) {
+          for (const { locale, permitted } of versions) {
+            const tally = (counts[locale] ??= { actionable: 0, forbidden: 0 });
+            if (permitted) tally.actionable += 1;
+            else tally.forbidden += 1;
+          }
+        }
+      }
+      return counts;
     },
 
     /**

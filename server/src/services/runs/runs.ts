@@ -12,7 +12,7 @@ import { columnName, findModel } from '../../utils/models';
  */
 const RUN_FIELDS = [
   'id', 'action', 'contentType', 'locale', 'userId', 'userName', 'selectionKind', 'total', 'processed', 'succeeded',
-  'skipped', 'failed', 'skippedReasons', 'status', 'params', 'message', 'notes', 'failures', 'startedAt', 'runAt', 'finishedAt',
+  'skipped', 'failed', 'skippedReasons', 'localeCounts', 'status', 'params', 'message', 'notes', 'failures', 'startedAt', 'runAt', 'finishedAt',
   'durationMs', 'idempotencyKey', 'outputPath', 'outputName', 'outputType', 'revertible', 'revertOf', 'revertedBy', 'undoPurgedAt',
 ] as const;
 
@@ -35,6 +35,7 @@ export interface RunRow {
   skipped: number | null;
   failed: number | null;
   skippedReasons: Record<string, number> | null;
+  localeCounts: Run['localeCounts'];
   status: RunStatus;
   params: Record<string, unknown> | null;
   message: string | null;
@@ -97,6 +98,7 @@ export const toRun = (row: RunRow, retentionDays = 30): Run => ({
   skipped: row.skipped ?? 0,
   failed: row.failed ?? 0,
   skippedReasons: row.skippedReasons ?? {},
+  localeCounts: row.localeCounts && Object.keys(row.localeCounts).length ? row.localeCounts : null,
   status: row.status,
   params: row.params ?? null,
   message: row.message ?? null,

@@ -65,7 +65,7 @@ const createScheduleService = ({ strapi }: { strapi: Core.Strapi }) => {
         const kept = chunk.documentIds.filter((id) => permitted.has(id));
         if (kept.length !== chunk.documentIds.length) await queue().narrowChunk(trx, chunk.id, kept);
       }
-      await queue().addToRun(trx, runId, { entries: left, succeeded: 0, skipped: left, failed: 0, skippedReasons: skipped, failures: [] });
+      await queue().addToRun(trx, runId, { entries: left, succeeded: 0, skipped: left, failed: 0, skippedReasons: skipped, failures: [], localeCounts: {} });
       return true;
     });
 

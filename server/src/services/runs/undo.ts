@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { RUN_UID, RUN_UNDO_UID } from '../../content-types';
-import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
+import { columnName, getModel, hasDraftAndPublish, isLocalized, isLocalizedAttribute } from '../../utils/models';
 import type { Knex } from './queue';
 import { chunk } from '../../utils/arrays';
 
@@ -19,7 +19,12 @@ export interface DocumentVersions {
 
 /** What a revert did with one entry. */
 /** What a revert did with one entry (a failure throws: the run marks the entry failed with its message). */
-export type RevertOutcome = { done: true } | { skipped: 'changed-since' };
+export type RevertOutcome = ({ done: true } | { skipped: 'changed-since' | 'forbidden' }) & { locales?: string[] };
+
+/** A run over every locale records, per entry, the versions of each locale it changed. */
+interface LocaleRecord {
+  locales: Record<string, DocumentVersions>;
+}
 
 /** Columns every content type has and no undo restores through the data: the document's identity and history. */
 const SYSTEM_ATTRIBUTES = new Set(['id', 'documentId', 'locale', 'localizations', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy']);
@@ -169,6 +174,37 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const batch of chunk(records, BATCH)) await strapi.db.query(RUN_UNDO_UID).createMany({ data: batch });
   };
 
+
+  /** Puts a document's versions of one locale back through the Document Service (published first, then the draft). */
+  const restore = async (uid: string, documentId: string, locale: string | null, before: DocumentVersions) => {
+    const documents = strapi.documents(uid as any);
+    const loc = localeWhere(uid, locale);
+    let exists = Boolean(await strapi.db.query(uid as any).findOne({ where: { documentId }, select: ['id'] }));
+    const write = async (data: Data) => {
+      if (exists) await documents.update({ documentId, ...loc, data } as any);
+      else await documents.create({ ...loc, data: { ...data, documentId } } as any);
+      exists = true;
+    };
+    if (before.draftOnly) {
+      if (before.draft) await write(before.draft);
+    } else if (hasDraftAndPublish(getModel(strapi, uid))) {
+      const published = await strapi.db.query(uid as any).findOne({ where: { documentId, ...loc, publishedAt: { $notNull: true } }, select: ['id'] });
+      if (before.published) {
+        await write(before.published);
+        await documents.publish({ documentId, ...loc } as any);
+      } else if (published) {
+        await documents.unpublish({ documentId, ...loc } as any);
+      }
+      if (before.draft) await write(before.draft);
+    } else if (before.draft) {
+      await write(before.draft);
+    }
+    // the Document Service sets no creator without a request user: the recorded one comes back
+    if (before.createdBy !== null) {
+      await strapi.db.query(uid as any).updateMany({ where: { documentId, ...loc }, data: { createdBy: before.createdBy } });
+    }
+  };
+
   return {
     // ------------------------------------------------------------------------------ recording (query mode)
 
@@ -197,7 +233,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${select.sql}`, [undoTable(), ...columns, ...select.bindings]);
     },
 
-    /** After the chunk's UPDATE, in the same transaction: the values it wrote, row by row. */
+    /** After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again after a further UPDATE). */
     async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[] }) {
       const { runId, position, uid, attributes } = args;
       const written = trx
@@ -206,7 +242,6 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
       await trx(undoTable())
         .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' })
-        .whereNull(u('after'))
         .update({ [u('after')]: written });
     },
 
@@ -229,6 +264,23 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     recordDocuments,
 
+    /** Before `fn`, inside the entry's transaction: the document's versions in each of these locales. */
+    async snapshotLocales(uid: string, documentId: string, locales: string[]): Promise<Record<string, DocumentVersions>> {
+      const before: Record<string, DocumentVersions> = {};
+      for (const code of locales) before[code] = (await snapshots(uid, [documentId], code, false)).get(documentId)!;
+      return before;
+    },
+
+    /** After `fn`, in the same transaction: the locales it changed, as they were and as it left them (one record per entry). */
+    async recordLocales(args: { runId: number; position: number; uid: string; documentId: string; before: Record<string, DocumentVersions> }) {
+      const after: Record<string, Stamp> = {};
+      for (const code of Object.keys(args.before)) after[code] = await stampOf(args.uid, args.documentId, code);
+      const record: LocaleRecord = { locales: args.before };
+      await strapi.db.query(RUN_UNDO_UID).create({
+        data: { runId: args.runId, position: args.position, entry: args.documentId, kind: 'versions', before: JSON.stringify(record), after: JSON.stringify({ locales: after }) },
+      });
+    },
+
     // --------------------------------------------------------------------------------------- reverting
 
     /** Deleted entries as the permission conditions see an entry: recorded fields, locale and creator. */
@@ -240,7 +292,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           select: ['entry', 'before'],
         });
         for (const record of records) {
-          const before = JSON.parse(record.before) as DocumentVersions;
+          const recorded = JSON.parse(record.before) as DocumentVersions | LocaleRecord;
+          // a record of every locale: the version of the run's locale, as the selection checks that one
+          const versions = 'locales' in recorded ? Object.entries(recorded.locales) : [];
+          const before = 'locales' in recorded ? ((locale && recorded.locales[locale]) || versions[0][1]) : recorded;
           entities.set(record.entry, {
             ...(before.draft ?? before.published ?? {}),
             ...(locale ? { locale } : {}),
@@ -249,6 +304,22 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       return entities;
+    },
+
+    /**
+     * A record of every locale: its versions as the permission conditions see an entry (recorded
+     * fields and creator), per locale; null for a record of one locale.
+     */
+    async recordedLocales(runId: number, documentId: string): Promise<Record<string, Data> | null> {
+      const record = await strapi.db.query(RUN_UNDO_UID).findOne({ where: { runId, entry: documentId, kind: 'versions' }, select: ['before'] });
+      const recorded = record ? (JSON.parse(record.before) as DocumentVersions | LocaleRecord) : null;
+      if (!recorded || !('locales' in recorded)) return null;
+      return Object.fromEntries(
+        Object.entries(recorded.locales).map(([code, before]) => [
+          code,
+          { ...(before.draft ?? before.published ?? {}), createdBy: before.createdBy === null ? null : { id: before.createdBy } },
+        ])
+      );
     },
 
     /** How a run's changes were recorded: document versions (undone through the Document Service) or column values. */
@@ -267,7 +338,16 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Query mode, inside the revert chunk's transaction: rows still holding what the run wrote get
      * their previous values back; a document any of whose rows changed since is left as it is.
      */
-    async revertRows(trx: Knex, runId: number, uid: string, documentIds: string[]): Promise<Record<string, RevertOutcome>> {
+    async revertRows(
+      trx: Knex, runId: number, uid: string, documentIds: string[],
+      /**
+       * A run over every locale: may the undoing user restore this locale's row? A row they may not
+       * gets back its non-localized columns only (shared by every locale: the run wrote them everywhere).
+       */
+      mayRestoreLocale?: (documentId: string, locale: string) => boolean
+    ): Promise<Record<string, RevertOutcome>> {
+      const model = getModel(strapi, uid);
+      const localeColumn = isLocalized(model) ? columnName(strapi, uid, 'locale') : null;
       const records = await trx(undoTable())
         .where({ [u('runId')]: runId, [u('kind')]: 'columns' })
         .whereIn(u('entry'), documentIds)
@@ -282,10 +362,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const [keys, group] of byKeys) {
         const pairs = columnsOf(uid, keys.split(','));
         const now = await trx
-          .select('t.id', jsonOf(trx, 't', pairs, 'now'))
+          .select('t.id', jsonOf(trx, 't', pairs, 'now'), ...(localeColumn ? [`t.${localeColumn} as locale`] : []))
           .from({ t: tableOf(uid) })
           .whereIn('t.id', group.map((record) => record[u('rowId')]));
         const current = new Map(now.map((row: any) => [Number(row.id), row.now === null ? null : JSON.parse(row.now)]));
+        const localeOf = new Map(now.map((row: any) => [Number(row.id), row.locale as string | undefined]));
         for (const record of group) {
           const entry = record[u('entry')];
           const written = record[u('after')] === null ? null : JSON.parse(record[u('after')]);
@@ -293,7 +374,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (!row || !sameJson(row, written)) outcomes[entry] = { skipped: 'changed-since' };
           else if (!outcomes[entry]) outcomes[entry] = { done: true };
           const before = JSON.parse(record[u('before')]) as Data;
-          restore.push({ rowId: Number(record[u('rowId')]), values: Object.fromEntries(pairs.map(([attribute, column]) => [column, before[attribute]])) });
+          const rowLocale = localeOf.get(Number(record[u('rowId')]));
+          const whole = !mayRestoreLocale || !rowLocale || mayRestoreLocale(entry, rowLocale);
+          const restored = whole ? pairs : pairs.filter(([attribute]) => Object.hasOwn(model.attributes, attribute) && !isLocalizedAttribute(model, model.attributes[attribute] as any) && !['updatedAt', 'updatedBy'].includes(attribute));
+          if (restored.length) restore.push({ rowId: Number(record[u('rowId')]), values: Object.fromEntries(restored.map(([attribute, column]) => [column, before[attribute]])) });
         }
       }
       // one UPDATE per distinct set of previous values (an update-field run has one or a few)
@@ -317,37 +401,27 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      * them gets its versions back through the Document Service (its published version first, then its
      * draft); deleted entries come back under their documentId.
      */
-    async revertDocument(runId: number, uid: string, documentId: string, locale: string | null): Promise<RevertOutcome> {
+    async revertDocument(
+      runId: number, uid: string, documentId: string, locale: string | null,
+      /** a record of every locale: may the reverting user act on this locale version? */
+      mayRestore: (code: string) => boolean = () => true
+    ): Promise<RevertOutcome> {
       const record = await strapi.db.query(RUN_UNDO_UID).findOne({ where: { runId, entry: documentId, kind: 'versions' } });
       if (!record) return { skipped: 'changed-since' };
-      if (!sameJson(await stampOf(uid, documentId, locale), JSON.parse(record.after ?? '[]'))) return { skipped: 'changed-since' };
-      const before = JSON.parse(record.before) as DocumentVersions;
-      const documents = strapi.documents(uid as any);
-      const loc = localeWhere(uid, locale);
-      let exists = Boolean(await strapi.db.query(uid as any).findOne({ where: { documentId }, select: ['id'] }));
-      const write = async (data: Data) => {
-        if (exists) await documents.update({ documentId, ...loc, data } as any);
-        else await documents.create({ ...loc, data: { ...data, documentId } } as any);
-        exists = true;
-      };
-      if (before.draftOnly) {
-        if (before.draft) await write(before.draft);
-      } else if (hasDraftAndPublish(getModel(strapi, uid))) {
-        const published = await strapi.db.query(uid as any).findOne({ where: { documentId, ...loc, publishedAt: { $notNull: true } }, select: ['id'] });
-        if (before.published) {
-          await write(before.published);
-          await documents.publish({ documentId, ...loc } as any);
-        } else if (published) {
-          await documents.unpublish({ documentId, ...loc } as any);
+      const recorded = JSON.parse(record.before) as DocumentVersions | LocaleRecord;
+      if ('locales' in recorded) {
+        // every locale the run changed comes back, or none: a locale changed since leaves the entry as it is
+        const after = (JSON.parse(record.after ?? '{}') as { locales?: Record<string, Stamp> }).locales ?? {};
+        const codes = Object.keys(recorded.locales).filter(mayRestore);
+        if (!codes.length) return { skipped: 'forbidden' };
+        for (const code of codes) {
+          if (!sameJson(await stampOf(uid, documentId, code), after[code] ?? [])) return { skipped: 'changed-since' };
         }
-        if (before.draft) await write(before.draft);
-      } else if (before.draft) {
-        await write(before.draft);
+        for (const code of codes) await restore(uid, documentId, code, recorded.locales[code]);
+        return { done: true, locales: codes };
       }
-      // the Document Service sets no creator without a request user: the recorded one comes back
-      if (before.createdBy !== null) {
-        await strapi.db.query(uid as any).updateMany({ where: { documentId, ...loc }, data: { createdBy: before.createdBy } });
-      }
+      if (!sameJson(await stampOf(uid, documentId, locale), JSON.parse(record.after ?? '[]'))) return { skipped: 'changed-since' };
+      await restore(uid, documentId, locale, recorded);
       return { done: true };
     },
 
