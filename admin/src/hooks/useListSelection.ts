@@ -15,7 +15,8 @@ export const useListSelection = (model: string, name: string) => {
   const actions = useGetBulkActionsQuery(model).data?.actions ?? [];
   const rows = useTable(name, (state) => state.rows) as ListViewDocument[];
   const selectedRows = useTable(name, (state) => state.selectedRows) as ListViewDocument[];
-  const selectRow = useTable(name, (state) => state.selectRow);
+  // typed here: the table's own row type is not exported, and the declaration build cannot name it
+  const selectRow = useTable(name, (state) => state.selectRow) as (row: ListViewDocument | ListViewDocument[]) => void;
   const [{ query }] = useQueryParams<ListQuery>();
 
   // the list keeps i18n's locale in its URL even for content types that are not localized
