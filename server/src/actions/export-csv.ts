@@ -5,6 +5,7 @@ import { getService } from '../utils/services';
 import { getModel, isLocalized } from '../utils/models';
 import { jsonValue, sheetCell, sheetColumnType } from '../utils/typed-values';
 import type { SheetColumn } from '../services/runs/files';
+import { createExportReader } from './export-read';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -125,16 +126,12 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
     const writer = writers[format](columns);
     const scope = getService(strapi, 'selection').rowScope(uid, run.locale);
 
+    const reader = createExportReader(strapi, uid, { scope, localized, scalars, relations });
+
     await run.writeHeader(writer.header);
     // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory
-    await run.eachChunk(async (documentIds, { write }) => {
-      const rows = await strapi.db.query(uid as any).findMany({
-        select: ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars],
-        where: { ...scope, documentId: { $in: documentIds } },
-        populate: Object.fromEntries(relations.map((name) => [name, { select: ['documentId'] }])),
-        orderBy: { id: 'asc' },
-      });
-      write(writer.rows(rows));
+    await run.eachChunk(async (documentIds, { trx, write }) => {
+      write(writer.rows(await reader.rows(documentIds, trx)));
     });
   },
 };
