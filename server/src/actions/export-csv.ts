@@ -6,6 +6,7 @@ import { getModel, isLocalized } from '../utils/models';
 import { jsonValue, sheetCell, sheetColumnType } from '../utils/typed-values';
 import type { SheetColumn } from '../services/runs/files';
 import { createExportReader } from './export-read';
+import { yieldToEventLoop } from '../services/runs/run-context';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -131,7 +132,10 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
     await run.writeHeader(writer.header);
     // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory
     await run.eachChunk(async (documentIds, { trx, write }) => {
-      write(writer.rows(await reader.rows(documentIds, trx)));
+      const rows = await reader.rows(documentIds, trx);
+      // the rows are rendered in a turn of their own: a chunk's reads and its text are two short stretches, not one
+      await yieldToEventLoop();
+      write(writer.rows(rows));
     });
   },
 };

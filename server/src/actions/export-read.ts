@@ -10,6 +10,7 @@
  * table with conditions, a field without a column) is read through the Query Engine as before.
  */
 import type { Core } from '@strapi/strapi';
+import { yieldToEventLoop } from '../services/runs/run-context';
 
 type Knex = Core.Strapi['db']['connection'];
 type Row = Record<string, unknown>;
@@ -174,6 +175,9 @@ export function createExportReader(
       if (!rows.length || !joins.length) return rows;
 
       for (const relation of joins) {
+        // better-sqlite3 answers synchronously: without a turn of the event loop between the
+        // queries, a chunk's reads and rendering would hold it as one stretch
+        await yieldToEventLoop();
         const { joinTable } = relation;
         const owners = new Map<string, Row[]>();
         const ownerColumn = columnOf('id')!;
