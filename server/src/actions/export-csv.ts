@@ -5,6 +5,8 @@ import { getService } from '../utils/services';
 import { getModel, isLocalized } from '../utils/models';
 import { jsonValue, sheetCell, sheetColumnType } from '../utils/typed-values';
 import type { SheetColumn } from '../services/runs/files';
+import { createExportReader } from './export-read';
+import { yieldToEventLoop } from '../services/runs/run-context';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -125,15 +127,14 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
     const writer = writers[format](columns);
     const scope = getService(strapi, 'selection').rowScope(uid, run.locale);
 
+    const reader = createExportReader(strapi, uid, { scope, localized, scalars, relations });
+
     await run.writeHeader(writer.header);
     // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory
-    await run.eachChunk(async (documentIds, { write }) => {
-      const rows = await strapi.db.query(uid as any).findMany({
-        select: ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars],
-        where: { ...scope, documentId: { $in: documentIds } },
-        populate: Object.fromEntries(relations.map((name) => [name, { select: ['documentId'] }])),
-        orderBy: { id: 'asc' },
-      });
+    await run.eachChunk(async (documentIds, { trx, write }) => {
+      const rows = await reader.rows(documentIds, trx);
+      // the rows are rendered in a turn of their own: a chunk's reads and its text are two short stretches, not one
+      await yieldToEventLoop();
       write(writer.rows(rows));
     });
   },

@@ -1,0 +1,206 @@
+/**
+ * The rows an export writes, read with knex instead of the Query Engine: one query for a chunk's
+ * rows (its documentIds, in the run's locale and draft/published scope, in id order) and one per
+ * relation for the related documentIds. The values come out as `strapi.db.query(uid).findMany`
+ * returns them (the same conversions as its fields' `fromDB`), so every format's bytes stay those of
+ * the Query Engine read this replaces. The Query Engine's per-row work (query building, populate
+ * planning, lodash conversions) was most of an export's time, beside the run's own bookkeeping.
+ *
+ * What this does not know how to read (a relation through a join column, a morph relation, a join
+ * table with conditions, a field without a column) is read through the Query Engine as before.
+ */
+import type { Core } from '@strapi/strapi';
+import { yieldToEventLoop } from '../services/runs/run-context';
+
+type Knex = Core.Strapi['db']['connection'];
+type Row = Record<string, unknown>;
+type Where = Record<string, unknown>;
+
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string; referencedColumn: string };
+  inverseJoinColumn: { name: string; referencedColumn: string };
+  orderBy?: Record<string, 'asc' | 'desc'>;
+  on?: unknown;
+}
+
+interface MetaAttribute {
+  type: string;
+  columnName?: string;
+  relation?: string;
+  target?: string;
+  joinTable?: JoinTable;
+  joinColumn?: unknown;
+  morphBy?: unknown;
+}
+
+interface Meta {
+  tableName: string;
+  attributes: Record<string, MetaAttribute>;
+}
+
+const BIG_INTEGER = /^[+-]?\d+$/;
+
+/**
+ * A column's value as the Query Engine hands it back (@strapi/database's fields, `fromDB`): numbers
+ * as numbers (PostgreSQL answers decimals as text), booleans from 0/1, date-times as ISO 8601 text
+ * (SQLite keeps epoch milliseconds), big integers as digits; null stays null.
+ */
+export const fromDb = (type: string, value: unknown): unknown => {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'integer':
+    case 'float':
+    case 'decimal':
+      return typeof value === 'number' ? value : Number(value);
+    case 'biginteger': {
+      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'number') return Number.isInteger(value) ? value.toString() : String(value);
+      const text = String(value).trim();
+      return BIG_INTEGER.test(text) ? BigInt(text).toString() : String(value);
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      const text = String(value);
+      return text === '1' ? true : text === '0' ? false : null;
+    }
+    case 'datetime':
+    case 'timestamp': {
+      const date = value instanceof Date ? value : new Date(value as string | number);
+      return Number.isNaN(date.getTime()) ? null : date.toISOString();
+    }
+    case 'increments':
+    case 'date':
+    case 'time':
+      return value;
+    case 'json':
+    case 'blocks':
+      if (typeof value !== 'string') return value;
+      try {
+        const parsed = JSON.parse(value);
+        // values saved by early Strapi 5 releases were stringified twice
+        return typeof parsed === 'string' ? JSON.parse(parsed) : parsed;
+      } catch {
+        return value;
+      }
+    default:
+      return String(value);
+  }
+};
+
+const TO_MANY = ['oneToMany', 'manyToMany'];
+const READABLE_RELATIONS = ['oneToOne', 'manyToOne', ...TO_MANY];
+
+/** The where of a run's row scope (selection.rowScope: a locale, the draft or the published rows) on a knex query. */
+const applyScope = (query: any, meta: Meta, scope: Where) => {
+  for (const [name, condition] of Object.entries(scope)) {
+    const column = meta.attributes[name]?.columnName;
+    if (!column) throw new Error(`export: no column for the scope's "${name}"`);
+    if (condition && typeof condition === 'object') {
+      const keys = Object.keys(condition);
+      if (keys.length === 1 && (condition as Where).$null === true) query.whereNull(column);
+      else if (keys.length === 1 && (condition as Where).$notNull === true) query.whereNotNull(column);
+      else throw new Error(`export: unsupported scope condition on "${name}"`);
+    } else {
+      query.where(column, condition as string | number);
+    }
+  }
+  return query;
+};
+
+export interface ExportReader {
+  /** The chunk's rows in id order, shaped as the Query Engine's findMany with `populate: { relation: { select: ['documentId'] } }`. */
+  rows(documentIds: string[], trx: Knex): Promise<Row[]>;
+}
+
+/**
+ * A reader of `fields` (scalars and relations) of `uid`'s rows in `scope`. Rows carry `documentId`,
+ * `locale` when `localized`, then the fields: relations as `{ documentId }` (to-one, or null) or a
+ * list of them (to-many, in the join table's order).
+ */
+export function createExportReader(
+  strapi: Core.Strapi,
+  uid: string,
+  { scope, localized, scalars, relations }: { scope: Where; localized: boolean; scalars: string[]; relations: string[] }
+): ExportReader {
+  const meta = strapi.db.metadata.get(uid as any) as unknown as Meta;
+  const columnOf = (name: string) => meta.attributes[name]?.columnName;
+  const knexRelation = (name: string) => {
+    const attribute = meta.attributes[name];
+    const joinTable = attribute?.joinTable;
+    if (!attribute || !joinTable || joinTable.on || attribute.morphBy || !READABLE_RELATIONS.includes(String(attribute.relation))) return null;
+    // the join table links the row's id (what Strapi 5 creates); anything else is the Query Engine's to resolve
+    if (joinTable.joinColumn.referencedColumn !== columnOf('id')) return null;
+    const target = attribute.target ? (strapi.db.metadata.get(attribute.target as any) as unknown as Meta | undefined) : undefined;
+    const documentIdColumn = target?.attributes.documentId?.columnName;
+    if (!target || !documentIdColumn) return null;
+    return { name, joinTable, targetTable: target.tableName, documentIdColumn, toMany: TO_MANY.includes(String(attribute.relation)) };
+  };
+  const fast = relations.map(knexRelation);
+  const readable = ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars].every((name) => Boolean(columnOf(name))) && fast.every(Boolean);
+
+  if (!readable) {
+    // the Query Engine's read, for the shapes the knex one does not cover
+    return {
+      rows: (documentIds) =>
+        strapi.db.query(uid as any).findMany({
+          select: ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars],
+          where: { ...scope, documentId: { $in: documentIds } },
+          populate: Object.fromEntries(relations.map((name) => [name, { select: ['documentId'] }])),
+          orderBy: { id: 'asc' },
+        }),
+    };
+  }
+
+  const selected = ['id', 'documentId', ...(localized ? ['locale'] : []), ...scalars].map((name) => ({
+    name,
+    column: columnOf(name)!,
+    type: meta.attributes[name].type,
+  }));
+  const joins = fast.filter((relation): relation is NonNullable<typeof relation> => Boolean(relation));
+
+  return {
+    async rows(documentIds, trx) {
+      if (!documentIds.length) return [];
+      const query = trx(meta.tableName)
+        .select(selected.map((field) => field.column))
+        .whereIn(columnOf('documentId')!, documentIds)
+        .orderBy(columnOf('id')!, 'asc');
+      const raw: Row[] = await applyScope(query, meta, scope);
+      const rows = raw.map((record) => {
+        const row: Row = {};
+        for (const field of selected) row[field.name] = fromDb(field.type, record[field.column]);
+        return row;
+      });
+      if (!rows.length || !joins.length) return rows;
+
+      for (const relation of joins) {
+        // better-sqlite3 answers synchronously: without a turn of the event loop between the
+        // queries, a chunk's reads and rendering would hold it as one stretch
+        await yieldToEventLoop();
+        const { joinTable } = relation;
+        const owners = new Map<string, Row[]>();
+        const ownerColumn = columnOf('id')!;
+        for (const record of raw) {
+          const key = String(record[ownerColumn]);
+          if (!owners.has(key)) owners.set(key, []);
+        }
+        const links = trx(`${joinTable.name} as jt`)
+          .join(`${relation.targetTable} as t`, `t.${joinTable.inverseJoinColumn.referencedColumn}`, `jt.${joinTable.inverseJoinColumn.name}`)
+          .select({ owner: `jt.${joinTable.joinColumn.name}`, documentId: `t.${relation.documentIdColumn}` })
+          .whereIn(`jt.${joinTable.joinColumn.name}`, raw.map((record) => record[ownerColumn] as any));
+        // the order the Query Engine populates in: the join table's order column (connect order)
+        for (const [column, direction] of Object.entries(joinTable.orderBy ?? {})) links.orderBy(`jt.${column}`, direction);
+        links.orderBy('jt.id', 'asc');
+        for (const link of (await links) as Array<{ owner: unknown; documentId: unknown }>) {
+          owners.get(String(link.owner))?.push({ documentId: fromDb('string', link.documentId) });
+        }
+        rows.forEach((row, index) => {
+          const related = owners.get(String(raw[index][ownerColumn])) ?? [];
+          row[relation.name] = relation.toMany ? related : related[0] ?? null;
+        });
+      }
+      return rows;
+    },
+  };
+}
