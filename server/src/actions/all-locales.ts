@@ -22,6 +22,29 @@ export const allLocalesField: Record<'allLocales', FormFieldDefinition> = {
 /** Does this run act on every locale (the option set, on a localized content type)? */
 export const actsOnAllLocales = (run: Pick<RunContext, 'params' | 'locale'>) => run.params.allLocales === true && run.locale !== null;
 
+/**
+ * The documents-mode pass of publish, unpublish and delete: `act` runs once per locale version to act
+ * on and answers `done` or a skip reason. With the option: each locale the user may act in, one at a
+ * time (Strapi's `locale: '*'` would take them all), counted per locale; otherwise the run's locale.
+ */
+export const eachLocaleVersion = (run: RunContext, act: (documentId: string, locale: string | undefined) => Promise<string>) => {
+  if (actsOnAllLocales(run)) {
+    return run.eachDocument(
+      async ({ documentId, locales = [] }) => {
+        for (const locale of locales) run.countLocale(documentId, locale, await act(documentId, locale));
+      },
+      { load: false, locales: true }
+    );
+  }
+  return run.eachDocument(
+    async ({ documentId }) => {
+      const outcome = await act(documentId, run.locale ?? undefined);
+      if (outcome !== 'done') run.skip(documentId, outcome);
+    },
+    { load: false }
+  );
+};
+
 /* -------------------------------------------------------------------------------------------------
  * update-field over every locale
  * -----------------------------------------------------------------------------------------------*/

@@ -1,5 +1,5 @@
 import type { BulkActionDefinition } from '../types';
-import { actsOnAllLocales, allLocalesField } from './all-locales';
+import { allLocalesField, eachLocaleVersion } from './all-locales';
 
 /** Django's "Delete selected": each document (in the run's locale) through the Document Service. */
 export const deleteAction: BulkActionDefinition = {
@@ -12,24 +12,10 @@ export const deleteAction: BulkActionDefinition = {
   mode: 'documents',
   form: allLocalesField,
   confirm: { message: 'Delete {count, plural, one {# entry} other {# entries}}?', destructive: true },
-  async handler(run) {
-    if (actsOnAllLocales(run)) {
-      // locale by locale: a locale the user may not delete in keeps its versions (the document stays)
-      return run.eachDocument(
-        async ({ documentId, locales = [] }) => {
-          for (const locale of locales) {
-            await run.strapi.documents(run.uid).delete({ documentId, locale });
-            run.countLocale(documentId, locale, 'done');
-          }
-        },
-        { load: false, locales: true }
-      );
-    }
-    await run.eachDocument(
-      async ({ documentId }) => {
-        await run.strapi.documents(run.uid).delete({ documentId, ...(run.locale ? { locale: run.locale } : {}) });
-      },
-      { load: false }
-    );
-  },
+  handler: (run) =>
+    // a locale the user may not delete in keeps its versions (the document stays)
+    eachLocaleVersion(run, async (documentId, locale) => {
+      await run.strapi.documents(run.uid).delete({ documentId, ...(locale ? { locale } : {}) });
+      return 'done';
+    }),
 };

@@ -1,6 +1,6 @@
 import type { Schema } from '@strapi/strapi';
 import type { BulkActionDefinition } from '../types';
-import { actsOnAllLocales, allLocalesField } from './all-locales';
+import { allLocalesField, eachLocaleVersion } from './all-locales';
 
 export const hasDraftAndPublish = (model: Schema.ContentType) => Boolean(model.options?.draftAndPublish);
 
@@ -16,24 +16,9 @@ export const publishAction: BulkActionDefinition = {
   supports: hasDraftAndPublish,
   form: allLocalesField,
   confirm: { message: 'Publish {count, plural, one {# entry} other {# entries}}?' },
-  async handler(run) {
-    if (actsOnAllLocales(run)) {
-      // one locale at a time: only the locales the user may publish in (Strapi's `locale: '*'` would take all)
-      return run.eachDocument(
-        async ({ documentId, locales = [] }) => {
-          for (const locale of locales) {
-            await run.strapi.documents(run.uid).publish({ documentId, locale });
-            run.countLocale(documentId, locale, 'done');
-          }
-        },
-        { load: false, locales: true }
-      );
-    }
-    await run.eachDocument(
-      async ({ documentId }) => {
-        await run.strapi.documents(run.uid).publish({ documentId, ...(run.locale ? { locale: run.locale } : {}) });
-      },
-      { load: false }
-    );
-  },
+  handler: (run) =>
+    eachLocaleVersion(run, async (documentId, locale) => {
+      await run.strapi.documents(run.uid).publish({ documentId, ...(locale ? { locale } : {}) });
+      return 'done';
+    }),
 };
