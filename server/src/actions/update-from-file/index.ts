@@ -259,6 +259,9 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
       if (undo && columnsOnly) await undo.columns({ id: { $in: stamped } }, columnAttributes);
       if (undo && !columnsOnly) recorded = await undo.drafts(changing);
 
+      const stamp = { updatedAt: new Date(), updatedBy: run.user.id };
+      // rows a column UPDATE writes take their stamp in it; the others are stamped after
+      const covered = new Set<number>();
       for (const column of plan.fields) {
         for (const group of groups.get(column.field)?.values() ?? []) {
           const ids = group.documentIds.filter((id) => !skipped.has(id));
@@ -275,11 +278,14 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
             await applyPlan(strapi, uid, chunkPlan, trx, run.user.id);
           } else {
             // through the query engine: it converts values as Strapi stores them
-            await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIdsOf(ids, !column.localized) } }, data: { [column.field]: group.value } });
+            const rowIds = rowIdsOf(ids, !column.localized);
+            await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIds } }, data: { [column.field]: group.value, ...stamp } as any });
+            for (const id of rowIds) covered.add(id);
           }
         }
       }
-      await strapi.db.query(uid as any).updateMany({ where: { id: { $in: stamped } }, data: { updatedAt: new Date(), updatedBy: run.user.id } as any });
+      const unstamped = stamped.filter((id) => !covered.has(id));
+      if (unstamped.length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: unstamped } }, data: stamp as any });
       if (undo && columnsOnly) await undo.written(columnAttributes);
       if (recorded) await recorded();
       changed += changing.length;
