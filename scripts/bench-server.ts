@@ -49,6 +49,20 @@ async function main() {
   await strapi.listen();
 
   const knex = strapi.db.connection;
+  // SQL_STATS=<file>: every statement's shape with its count and time, rewritten every 2 s (where a run's time goes)
+  if (process.env.SQL_STATS) {
+    const started = new Map<string, number>();
+    const stats: Record<string, { n: number; ms: number }> = {};
+    const shape = (sql: string) => sql.replace(/\?(, ?\?)+/g, '?*').replace(/\s+/g, ' ').slice(0, 260);
+    knex.on('query', (q: any) => started.set(q.__knexQueryUid, performance.now()));
+    knex.on('query-response', (_r: any, q: any) => {
+      const t = started.get(q.__knexQueryUid); started.delete(q.__knexQueryUid);
+      if (t === undefined) return;
+      const k = shape(q.sql); (stats[k] ??= { n: 0, ms: 0 }); stats[k].n++; stats[k].ms += performance.now() - t;
+    });
+    (globalThis as any).__sqlStats = stats;
+    setInterval(() => fs.writeFileSync(process.env.SQL_STATS!, JSON.stringify(Object.entries(stats).sort((a, b) => b[1].ms - a[1].ms).slice(0, 60), null, 1)), 2000).unref();
+  }
   const meta = strapi.db.metadata.get(ARTICLE) as any;
   const table: string = meta.tableName;
   const col = (attribute: string): string => {

@@ -8,18 +8,28 @@ const ARTICLE = 'api::article.article';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Query mode: one UPDATE per chunk; `delayMs` slows each chunk so a test can stop the process mid-run. */
-export const bumpViews: BulkActionDefinition<{ delayMs: number | null }> = {
+/**
+ * `failAt`: the n-th chunk this handler meets throws after its UPDATE. `report`: the run's message
+ * says how many transactions its chunks shared (the engine works fast chunks several to one).
+ */
+export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: number | null; report: boolean | null }> = {
   name: 'bump-views',
   label: 'Bump views (test fixture)',
   contentTypes: [ARTICLE],
   permissions: ['update'],
   mode: 'query',
-  form: { delayMs: { type: 'integer', min: 0, max: 10_000 } },
+  form: { delayMs: { type: 'integer', min: 0, max: 10_000 }, failAt: { type: 'integer', min: 1, max: 10_000 }, report: { type: 'boolean' } },
   async handler(run) {
+    let met = 0;
+    const transactions = new Set<unknown>();
     await run.eachChunk(async (documentIds, { trx }) => {
+      met += 1;
+      transactions.add(trx);
       await trx('articles').whereIn('document_id', documentIds).whereNull('published_at').increment('views', 1);
+      if (run.params.failAt === met) throw new Error(`fixture failure at chunk ${met}`);
       if (run.params.delayMs) await sleep(run.params.delayMs);
     });
+    if (run.params.report) run.message(`${met} chunks in ${transactions.size} transactions`);
   },
 };
 

@@ -11,6 +11,13 @@ export const MAX_FAILURES = 1000;
 /** Entries per chunk: one UPDATE per chunk in query mode, one transaction per entry in documents mode. */
 export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 
+/**
+ * Query mode: a worker goes on with the next chunks in the same transaction while it is younger
+ * than `forMs`, up to `maxChunks` (a commit costs about what a chunk's work does; the bounds keep
+ * row locks and the event loop's stall short).
+ */
+export const BATCH = { forMs: 40, maxChunks: 16 } as const;
+
 /** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 export const ID_CHUNK = 1000;
 

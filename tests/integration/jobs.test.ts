@@ -74,6 +74,50 @@ describe('background jobs', () => {
     expect(await app.as('editor').post(`/bulk-actions/runs/${runId}/cancel`)).toMatchObject({ status: 400 });
   });
 
+  it('works several chunks in one transaction while they are fast: a chunk that throws rolls back the chunks of its transaction, never half of one', async () => {
+    const before = new Map<string, number>((await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views')).map((r: any) => [r.document_id, Number(r.views)]));
+    // the 12th chunk the handler meets throws: earlier chunks of its transaction roll back with it
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { failAt: 12 } });
+    expect(res.status).toBe(202);
+    const runId = res.body.data.run.id;
+    const [final] = (await followRun(() => app.as('editor'), runId)).slice(-1);
+    expect(final.status).toBe('partial');
+    expect(final.succeeded + final.failed).toBe(20_000);
+    expect(final.succeeded % 500).toBe(0); // whole chunks only
+    expect(final.succeeded).toBeLessThan(12 * 500);
+    expect(final.failures[0].reason).toBe('fixture failure at chunk 12');
+
+    const after = await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views');
+    const bumped = new Set(after.filter((r: any) => Number(r.views) === before.get(r.document_id)! + 1).map((r: any) => r.document_id));
+    const unchanged = after.filter((r: any) => Number(r.views) === before.get(r.document_id)).length;
+    expect(bumped.size).toBe(final.succeeded); // every entry counted done changed once, and no other
+    expect(unchanged).toBe(20_000 - final.succeeded);
+
+    // each stored chunk is done with its own counts, and they add up to the run's
+    const chunks = await app.knex()('bulk_actions_run_chunks').where({ run_id: runId }).select('status', 'succeeded', 'failed', 'document_ids');
+    expect(chunks).toHaveLength(40);
+    expect(chunks.every((c: any) => c.status === 'done' && Number(c.succeeded) + Number(c.failed) === 500)).toBe(true);
+    expect(chunks.reduce((n: number, c: any) => n + Number(c.succeeded), 0)).toBe(final.succeeded);
+    for (const c of chunks) {
+      const ids: string[] = typeof c.document_ids === 'string' ? JSON.parse(c.document_ids) : c.document_ids;
+      expect(ids.filter((id) => bumped.has(id))).toHaveLength(Number(c.succeeded));
+    }
+  });
+
+  it('runs time-sized transactions: a fast run commits several chunks at once, each entry exactly once', async () => {
+    const before = new Map<string, number>((await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views')).map((r: any) => [r.document_id, Number(r.views)]));
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { report: true } });
+    const runId = res.body.data.run.id;
+    const [final] = (await followRun(() => app.as('editor'), runId)).slice(-1);
+    expect(final).toMatchObject({ status: 'succeeded', succeeded: 20_000 });
+    const after = await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views');
+    expect(after.filter((r: any) => Number(r.views) === before.get(r.document_id)! + 1)).toHaveLength(20_000);
+    // the fixture notes in which transaction it met each chunk: fewer transactions than chunks
+    expect(final.message).toMatch(/40 chunks in (\d+) transactions/);
+    const transactions = Number(/40 chunks in (\d+) transactions/.exec(final.message)![1]);
+    expect(transactions).toBeLessThan(40);
+  });
+
   it('lets only the owner or a runs.read holder see or cancel a job', async () => {
     const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { delayMs: 50 } });
     const runId = res.body.data.run.id;

@@ -56,6 +56,19 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  const addCounts = (total: ChunkCounts, counts: ChunkCounts) => {
+    total.entries += counts.entries;
+    total.succeeded += counts.succeeded;
+    total.skipped += counts.skipped;
+    total.failed += counts.failed;
+    for (const [reason, n] of Object.entries(counts.skippedReasons)) total.skippedReasons[reason] = (total.skippedReasons[reason] ?? 0) + n;
+    total.failures.push(...counts.failures);
+    for (const [locale, outcomes] of Object.entries(counts.localeCounts)) {
+      const perOutcome = (total.localeCounts[locale] ??= {});
+      for (const [outcome, n] of Object.entries(outcomes)) perOutcome[outcome] = (perOutcome[outcome] ?? 0) + n;
+    }
+  };
+
   return {
     queue,
     staleBefore,
@@ -129,17 +142,42 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * worker's (done, or taken over) or the run was settled meanwhile.
      */
     async process(runId: number, row: ChunkRow, workerId: string, work: (trx: Knex) => Promise<Outcomes>): Promise<boolean> {
+      return (await this.processBatch(runId, row, workerId, (trx) => work(trx))).length > 0;
+    },
+
+    /**
+     * Works a claimed chunk, then, in the same transaction, claims and works the run's next ones
+     * while the transaction is younger than `forMs` (at most `maxChunks`): one commit and one update
+     * of the run's counters for them all, where a commit costs as much as the work of a chunk
+     * (SQLite syncs its file on each). Each chunk is still completed with its own outcomes, so a
+     * crash resumes at a chunk boundary as before, and a transaction that fails leaves every chunk
+     * of it pending. The time bound keeps row locks and the event loop's stall short. Returns the
+     * chunks completed (none: the first was no longer ours, or the run was settled meanwhile).
+     */
+    async processBatch(
+      runId: number, first: ChunkRow, workerId: string, work: (trx: Knex, row: ChunkRow) => Promise<Outcomes>,
+      { forMs = 0, maxChunks = 1 }: { forMs?: number; maxChunks?: number } = {}
+    ): Promise<ChunkRow[]> {
+      const started = Date.now();
       try {
         return await strapi.db.transaction(async ({ trx }) => {
-          if (!(await queue.lockOwnChunk(trx, row.id, workerId))) return false;
-          const outcomes = await work(trx);
-          const counts = tally(row, outcomes);
-          await queue.completeChunk(trx, row.id, outcomes, counts);
-          if (!(await queue.addToRun(trx, runId, counts))) throw new RunSettled();
-          return true;
+          if (!(await queue.lockOwnChunk(trx, first.id, workerId))) return [];
+          const done: ChunkRow[] = [];
+          const total: ChunkCounts = { entries: 0, succeeded: 0, skipped: 0, failed: 0, skippedReasons: {}, failures: [], localeCounts: {} };
+          for (let row: ChunkRow | null = first; row; ) {
+            const outcomes = await work(trx, row);
+            const counts = tally(row, outcomes);
+            await queue.completeChunk(trx, row.id, outcomes, counts);
+            addCounts(total, counts);
+            done.push(row);
+            // the claim locks the next chunk in this transaction (done ones are no longer claimable)
+            row = done.length < maxChunks && Date.now() - started < forMs ? await queue.claimChunk(runId, workerId, staleBefore(), trx) : null;
+          }
+          if (!(await queue.addToRun(trx, runId, total))) throw new RunSettled();
+          return done;
         });
       } catch (error) {
-        if (error instanceof RunSettled) return false;
+        if (error instanceof RunSettled) return [];
         throw error;
       }
     },

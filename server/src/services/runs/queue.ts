@@ -222,7 +222,7 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
      * inner SELECT locks the row it picks and skips rows other workers are claiming this instant
      * (SKIP LOCKED), then re-checks the conditions on the row's latest version; the outer UPDATE
      * repeats them. Two workers therefore never leave with the same chunk, unless one of them went
-     * stale.
+     * stale. Inside a chunk's transaction (`db`), the claim commits or rolls back with the chunk.
      *
      * `id = (SELECT ...)`, not `id IN (SELECT ...)`: an uncorrelated scalar subquery is an InitPlan,
      * run once per statement. An IN may be planned as a nested-loop semi join that runs the
@@ -231,8 +231,7 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
      * run (the plan PostgreSQL picks, for one, while the chunks table has no statistics yet) and the
      * other instances' workers found nothing left to claim.
      */
-    async claimChunk(runId: number, workerId: string, staleBefore: number): Promise<ChunkRow | null> {
-      const db = knex();
+    async claimChunk(runId: number, workerId: string, staleBefore: number, db: Knex = knex()): Promise<ChunkRow | null> {
       const pick = claimable(db(chunks()).select('id').where(c('runId'), runId), workerId, staleBefore).orderBy(c('position')).limit(1);
       if (isPostgres()) pick.forUpdate().skipLocked();
       const rows = await claimable(db(chunks()).where('id', pick), workerId, staleBefore)

@@ -6,6 +6,7 @@ import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './ch
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
+import { BATCH } from '../../constants';
 import type { UserAbility } from '../access/permissions';
 
 /**
@@ -65,7 +66,7 @@ export function createRunContext(args: {
   const model = getModel(strapi, uid);
   const messages: RunNote[] = [];
   /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
-  let current: { row: ChunkRow; outcomes: Outcomes } | null = null;
+  let current: { row: ChunkRow; ids: Set<string>; outcomes: Outcomes } | null = null;
   /** what happened to each locale version of the chunk's entries (runs over every locale) */
   let localeNotes: Record<string, Record<string, string>> = {};
   let passes = 0;
@@ -84,7 +85,7 @@ export function createRunContext(args: {
   };
 
   const record = (documentId: string, outcome: EntryOutcome) => {
-    if (!current || !current.row.documentIds.includes(documentId)) {
+    if (!current || !current.ids.has(documentId)) {
       throw new Error(`skip()/fail() must name an entry of the chunk being processed ("${documentId}" is not)`);
     }
     current.outcomes[documentId] = outcome;
@@ -96,7 +97,7 @@ export function createRunContext(args: {
    * eachChunk). Otherwise (documents mode) each entry commits with its own outcome and the chunk
    * completes afterwards. Cancel and shutdown are checked between chunks.
    */
-  const walk = async (work: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
+  const walk = async (handle: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
     passes += 1;
     if (passes > 1) throw new Error('A handler makes one pass over the selection (updateAll, eachDocument or eachChunk)');
     const chunks = getService(strapi, 'chunks');
@@ -110,24 +111,27 @@ export function createRunContext(args: {
       // a chunk we could not complete comes back to us: leave it (the run is settled or taken over)
       if (!row || seen.has(row.id)) return;
       seen.add(row.id);
-      const chunkRow: ChunkRow = row;
-      const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
-      const run = async (trx?: any) => {
-        current = { row: chunkRow, outcomes };
+      const work = async (chunkRow: ChunkRow, trx?: any): Promise<Outcomes> => {
+        const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
+        current = { row: chunkRow, ids: new Set(chunkRow.documentIds), outcomes };
         localeNotes = {};
         try {
-          await work(chunkRow, outcomes, trx);
+          await handle(chunkRow, outcomes, trx);
           for (const documentId of Object.keys(localeNotes)) withLocales(outcomes, documentId);
         } finally {
           current = null;
           localeNotes = {};
         }
-      };
-      if (!transactional) await run();
-      await chunks.process(runId, chunkRow, workerId, async (trx: any) => {
-        if (transactional) await run(trx);
         return outcomes;
-      });
+      };
+      if (transactional) {
+        // query mode: the chunks that fit in BATCH.forMs share one transaction (see processBatch)
+        const done = await chunks.processBatch(runId, row, workerId, (trx, chunkRow) => work(chunkRow, trx), BATCH);
+        for (const chunkRow of done) seen.add(chunkRow.id);
+      } else {
+        const outcomes = await work(row);
+        await chunks.process(runId, row, workerId, async () => outcomes);
+      }
     }
   };
 
@@ -311,7 +315,7 @@ export function createRunContext(args: {
     },
 
     countLocale(documentId, code, outcome) {
-      if (!current || !current.row.documentIds.includes(documentId)) {
+      if (!current || !current.ids.has(documentId)) {
         throw new Error(`countLocale() must name an entry of the chunk being processed ("${documentId}" is not)`);
       }
       (localeNotes[documentId] ??= {})[code] = outcome;
