@@ -55,13 +55,16 @@ async function main() {
     const stats: Record<string, { n: number; ms: number }> = {};
     const shape = (sql: string) => sql.replace(/\?(, ?\?)+/g, '?*').replace(/\s+/g, ' ').slice(0, 260);
     knex.on('query', (q: any) => started.set(q.__knexQueryUid, performance.now()));
-    knex.on('query-response', (_r: any, q: any) => {
-      const t = started.get(q.__knexQueryUid); started.delete(q.__knexQueryUid);
-      if (t === undefined) return;
-      const k = shape(q.sql); (stats[k] ??= { n: 0, ms: 0 }); stats[k].n++; stats[k].ms += performance.now() - t;
+    knex.on('query-response', (_response: unknown, q: any) => {
+      const start = started.get(q.__knexQueryUid);
+      started.delete(q.__knexQueryUid);
+      if (start === undefined) return;
+      const entry = (stats[shape(q.sql)] ??= { n: 0, ms: 0 });
+      entry.n += 1;
+      entry.ms += performance.now() - start;
     });
-    (globalThis as any).__sqlStats = stats;
-    setInterval(() => fs.writeFileSync(process.env.SQL_STATS!, JSON.stringify(Object.entries(stats).sort((a, b) => b[1].ms - a[1].ms).slice(0, 60), null, 1)), 2000).unref();
+    const write = () => fs.writeFileSync(process.env.SQL_STATS!, JSON.stringify(Object.entries(stats).sort((a, b) => b[1].ms - a[1].ms).slice(0, 60), null, 1));
+    setInterval(write, 2000).unref();
   }
   const meta = strapi.db.metadata.get(ARTICLE) as any;
   const table: string = meta.tableName;

@@ -7,10 +7,10 @@ import type { BulkActionDefinition } from 'strapi-plugin-bulk-actions/strapi-ser
 const ARTICLE = 'api::article.article';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Query mode: one UPDATE per chunk; `delayMs` slows each chunk so a test can stop the process mid-run. */
 /**
- * `failAt`: the n-th chunk this handler meets throws after its UPDATE. `report`: the run's message
- * says how many transactions its chunks shared (the engine works fast chunks several to one).
+ * Query mode: one UPDATE per chunk. `delayMs` slows each chunk so a test can stop the process
+ * mid-run; `failAt`: the n-th chunk this handler meets throws after its UPDATE; `report`: the run's
+ * message says how many transactions its chunks shared (the engine works fast chunks several to one).
  */
 export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: number | null; report: boolean | null }> = {
   name: 'bump-views',

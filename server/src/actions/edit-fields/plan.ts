@@ -598,9 +598,8 @@ function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: Resolve
 export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPlan, trx: Knex, userId: number, now = new Date()) {
   const meta: any = strapi.db.metadata.get(uid as any);
   const stamp = { updatedAt: now, updatedBy: userId };
-  // rows whose values are written through the Query Engine take their stamp in the same UPDATE:
-  // one statement per row group instead of two (the stamp alone is as costly as the change)
-  // (only where every row of the group is to be stamped: a caller may keep some rows' updatedAt)
+  // a group written through the Query Engine takes its stamp in the same UPDATE (one statement, not
+  // two), when every row of it is to be stamped: a caller may keep some rows' updatedAt
   const toStamp = new Set(plan.stampRowIds);
   const stamped = new Set<number>();
   for (const update of plan.rows) {
@@ -630,6 +629,6 @@ export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPla
   for (const insert of plan.linkInserts) {
     await trx.into(trx.raw('?? (' + insert.columns.map(() => '??').join(', ') + ')', [insert.table, ...insert.columns])).insert(insert.select());
   }
-  const unstamped = stamped.size ? plan.stampRowIds.filter((id) => !stamped.has(id)) : plan.stampRowIds;
+  const unstamped = plan.stampRowIds.filter((id) => !stamped.has(id));
   if (unstamped.length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: unstamped } }, data: stamp as any });
 }

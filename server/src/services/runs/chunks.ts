@@ -3,7 +3,7 @@ import type { RunFailure } from '../../contracts';
 import type { PluginConfig } from '../../config';
 import { MAX_FAILURES } from '../../constants';
 import { chunk } from '../../utils/arrays';
-import { createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
+import { addCountsByKey, addLocaleCounts, createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
 export type { ChunkRow, EntryOutcome, Outcomes } from './queue';
 
@@ -61,12 +61,9 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     total.succeeded += counts.succeeded;
     total.skipped += counts.skipped;
     total.failed += counts.failed;
-    for (const [reason, n] of Object.entries(counts.skippedReasons)) total.skippedReasons[reason] = (total.skippedReasons[reason] ?? 0) + n;
+    addCountsByKey(total.skippedReasons, counts.skippedReasons);
     total.failures.push(...counts.failures);
-    for (const [locale, outcomes] of Object.entries(counts.localeCounts)) {
-      const perOutcome = (total.localeCounts[locale] ??= {});
-      for (const [outcome, n] of Object.entries(outcomes)) perOutcome[outcome] = (perOutcome[outcome] ?? 0) + n;
-    }
+    addLocaleCounts(total.localeCounts, counts.localeCounts);
   };
 
   return {
@@ -142,7 +139,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * worker's (done, or taken over) or the run was settled meanwhile.
      */
     async process(runId: number, row: ChunkRow, workerId: string, work: (trx: Knex) => Promise<Outcomes>): Promise<boolean> {
-      return (await this.processBatch(runId, row, workerId, (trx) => work(trx))).length > 0;
+      return (await this.processBatch(runId, row, workerId, work)).length > 0;
     },
 
     /**

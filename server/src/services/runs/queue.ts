@@ -49,6 +49,18 @@ export const HEADER_POSITION = -1;
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
+/** Adds counts by key (skip reasons, outcomes) into `into`. */
+export const addCountsByKey = (into: Record<string, number>, more: Record<string, number>) => {
+  for (const [key, n] of Object.entries(more)) into[key] = (into[key] ?? 0) + n;
+  return into;
+};
+
+/** Adds counts by locale, then by outcome, into `into`. */
+export const addLocaleCounts = (into: Record<string, Record<string, number>>, more: Record<string, Record<string, number>>) => {
+  for (const [locale, outcomes] of Object.entries(more)) into[locale] = addCountsByKey({ ...(into[locale] ?? {}) }, outcomes);
+  return into;
+};
+
 export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures: number }) {
   const knex = () => strapi.db.connection;
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
@@ -285,18 +297,12 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
       if (counts.skipped > 0 || counts.failed > 0 || perLocale) {
         const read = trx(runs()).where({ id: runId }).first(r('skippedReasons'), r('failures'), r('localeCounts'));
         const run = await (isPostgres() ? read.forUpdate() : read);
-        const reasons: Record<string, number> = { ...(parse(run?.[r('skippedReasons')]) ?? {}) };
-        for (const [reason, n] of Object.entries(counts.skippedReasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+        const reasons = addCountsByKey({ ...(parse(run?.[r('skippedReasons')]) ?? {}) }, counts.skippedReasons);
         const failures = [...((parse(run?.[r('failures')]) as RunFailure[] | null) ?? []), ...counts.failures].slice(0, maxFailures);
         lists[r('skippedReasons')] = JSON.stringify(reasons);
         lists[r('failures')] = JSON.stringify(failures);
         if (perLocale) {
-          const byLocale: Record<string, Record<string, number>> = { ...(parse(run?.[r('localeCounts')]) ?? {}) };
-          for (const [locale, outcomes] of Object.entries(counts.localeCounts)) {
-            const tally = { ...(byLocale[locale] ?? {}) };
-            for (const [outcome, n] of Object.entries(outcomes)) tally[outcome] = (tally[outcome] ?? 0) + n;
-            byLocale[locale] = tally;
-          }
+          const byLocale = addLocaleCounts({ ...(parse(run?.[r('localeCounts')]) ?? {}) }, counts.localeCounts);
           lists[r('localeCounts')] = JSON.stringify(byLocale);
         }
       }
