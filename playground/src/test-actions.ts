@@ -33,23 +33,33 @@ export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: n
   },
 };
 
-/** Documents mode: one Document Service update per entry. */
-export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null }> = {
+/**
+ * Documents mode: one Document Service update per entry. `failTitle`: the entry with this title
+ * throws after its update; `report`: the run's message says how many transactions its entries shared.
+ */
+export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null; failTitle: string | null; report: boolean | null }> = {
   name: 'bump-views-documents',
   label: 'Bump views one by one (test fixture)',
   contentTypes: [ARTICLE],
   permissions: ['update'],
   mode: 'documents',
-  form: { delayMs: { type: 'integer', min: 0, max: 10_000 } },
+  form: { delayMs: { type: 'integer', min: 0, max: 10_000 }, failTitle: { type: 'string' }, report: { type: 'boolean' } },
   async handler(run) {
+    let entries = 0;
+    const transactions = new Set<unknown>();
     await run.eachDocument(async (article) => {
+      entries += 1;
+      // a nested transaction is the one around the entry
+      transactions.add(await run.strapi.db.transaction(async ({ trx }) => trx));
       await run.strapi.documents(ARTICLE).update({
         documentId: article.documentId,
         locale: run.locale ?? undefined,
         data: { views: (article.views ?? 0) + 1 } as any,
       });
+      if (run.params.failTitle && article.title === run.params.failTitle) throw new Error(`fixture failure on "${article.title}"`);
       if (run.params.delayMs) await sleep(run.params.delayMs);
     });
+    if (run.params.report) run.message(`${entries} calls in ${transactions.size} transactions`);
   },
 };
 

@@ -8,7 +8,7 @@ import { PLUGIN_ID } from './contracts';
 /** At most this many failures are kept per run row (the failures CSV and retry read chunk outcomes). */
 export const MAX_FAILURES = 1000;
 
-/** Entries per chunk: one UPDATE per chunk in query mode, one transaction per entry in documents mode. */
+/** Entries per chunk: one UPDATE per chunk in query mode, in documents mode, transactions of entries grouped by time (DOCUMENT_GROUP). */
 export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 
 /**
@@ -17,6 +17,13 @@ export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
  * row locks and the event loop's stall short).
  */
 export const BATCH = { forMs: 40, maxChunks: 16 } as const;
+
+/**
+ * Documents mode: the entries of a chunk share a transaction while it is younger than `forMs` (each
+ * commit syncs SQLite's file; the bound keeps row locks short and other requests' queries waiting
+ * little on SQLite's one connection).
+ */
+export const DOCUMENT_GROUP = { forMs: 100 } as const;
 
 /** Ids per `IN (...)` list: far under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 export const ID_CHUNK = 1000;

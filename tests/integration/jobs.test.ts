@@ -128,6 +128,35 @@ describe('background jobs', () => {
     expect(final.status).toBe('cancelled');
   });
 
+  it('documents mode: entries share transactions, one that throws rolls back alone while its group is redone, and no event is sent for it', async () => {
+    const rows = await jobRows(app.knex()('articles').whereNull('published_at')).orderBy('id').limit(120).select('id', 'document_id', 'views');
+    const failing = rows[37];
+    await app.knex()('articles').where({ id: failing.id }).update({ title: 'Job fail-me' });
+    const updated: string[] = [];
+    const listen = ({ uid, entry }: any) => void (uid === ARTICLE && updated.push(entry.documentId));
+    app.strapi.eventHub.on('entry.update', listen);
+    try {
+      const ids = rows.map((r: any) => r.document_id);
+      const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views-documents', 'run')).send({ selection: { documentIds: ids }, params: { failTitle: 'Job fail-me', report: true } });
+      expect(res.status).toBe(202);
+      const [final] = (await followRun(() => app.as('editor'), res.body.data.run.id, undefined, { timeoutMs: 120_000 })).slice(-1);
+      expect(final).toMatchObject({ status: 'partial', total: 120, succeeded: 119, failed: 1 });
+      expect(final.failures).toEqual([{ documentId: failing.document_id, reason: 'fixture failure on "Job fail-me"' }]);
+      // every other entry went up once; the failing one's update was rolled back
+      const after = new Map((await app.knex()('articles').whereIn('id', rows.map((r: any) => r.id)).select('id', 'views')).map((r: any) => [r.id, Number(r.views)]));
+      for (const row of rows) expect([row.document_id, after.get(row.id)]).toEqual([row.document_id, Number(row.views) + (row.id === failing.id ? 0 : 1)]);
+      // Strapi's entry events wait for the commit: none for the rolled-back update, one per entry done
+      expect(updated.filter((id) => id === failing.document_id)).toEqual([]);
+      expect(new Set(updated)).toEqual(new Set(ids.filter((id: string) => id !== failing.document_id)));
+      // entries shared transactions (the failing one's group was redone one entry per transaction)
+      const [, calls, transactions] = /(\d+) calls in (\d+) transactions/.exec(final.message)!.map(Number);
+      expect(calls).toBeGreaterThan(120);
+      expect(transactions).toBeLessThan(calls);
+    } finally {
+      app.strapi.eventHub.removeListener('entry.update', listen);
+    }
+  }, 180_000);
+
   it('writes a 100,000-row export to a file chunk by chunk, downloadable by its owner', async () => {
     await insertArticles(app, 80_000, { prefix: 'Job', stage: 'draft' });
     const rssBefore = process.memoryUsage().rss;

@@ -321,7 +321,7 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     },
 
     /**
-     * Entry outcomes of a chunk in progress (documents mode), in the entry's own transaction: only
+     * Entry outcomes of a chunk in progress (documents mode), in the transaction of the entries they are for: only
      * while the chunk is still claimed by this worker, so an entry of a chunk taken over by another
      * worker rolls back instead of being applied twice. The UPDATE locks the chunk row until commit.
      */

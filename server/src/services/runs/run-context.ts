@@ -6,8 +6,9 @@ import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './ch
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
-import { BATCH } from '../../constants';
+import { BATCH, CHUNK_SIZE, DOCUMENT_GROUP } from '../../constants';
 import type { UserAbility } from '../access/permissions';
+import type { DocumentVersions } from './undo';
 
 /**
  * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:
@@ -94,8 +95,8 @@ export function createRunContext(args: {
   /**
    * The one primitive: claim a chunk, work it, complete it, until none is left to claim.
    * `transactional`: the chunk's work, its output and its completion commit together (query mode,
-   * eachChunk). Otherwise (documents mode) each entry commits with its own outcome and the chunk
-   * completes afterwards. Cancel and shutdown are checked between chunks.
+   * eachChunk). Otherwise (documents mode) entries commit with their outcomes, in groups (see
+   * eachDocument), and the chunk completes afterwards. Cancel and shutdown are checked between chunks.
    */
   const walk = async (handle: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
     passes += 1;
@@ -251,50 +252,96 @@ export function createRunContext(args: {
         // every locale: each entry's locale versions the user may act on, checked for the whole chunk
         const access = options.locales && localized ? await context.localeAccess(queue) : null;
         let lost = false;
+        const undo = getService(strapi, 'undo');
+        /** Undo (one language): the group's versions read before its entries change, recorded after, each in one go. */
+        let snapshotAhead = 4;
+        /** One entry's work, in the transaction around it; its outcome goes into `pending` until that commits. */
+        const workEntry = async (id: string, pending: Outcomes, before: { read: Map<string, DocumentVersions>; done: Map<string, DocumentVersions> }) => {
+          if (access) {
+            const versions = access.get(id) ?? [];
+            const permitted = versions.filter((version) => version.permitted).map((version) => version.locale);
+            for (const version of versions) if (!version.permitted) context.countLocale(id, version.locale, SKIP_REASONS.forbidden);
+            // undo: each permitted locale's versions before `fn`; kept for the locales `fn` did
+            const before = args.revertible ? await undo.snapshotLocales(uid, id, permitted) : null;
+            await fn({ ...(byId.get(id) as any), locales: permitted });
+            const notes = localeNotes[id] ?? {};
+            const done = permitted.filter((code) => notes[code] === 'done');
+            if (before && done.length) {
+              await undo.recordLocales({ runId, position: row.position, uid, documentId: id, before: Object.fromEntries(done.map((code) => [code, before[code]])) });
+            }
+            if (!outcomes[id] && !done.length) {
+              // nothing done in any locale: the entry is skipped, for the first reason a locale gave
+              const reasons = Object.values(notes);
+              pending[id] = { skipped: reasons.find((reason) => reason !== SKIP_REASONS.forbidden) ?? reasons[0] ?? SKIP_REASONS.notFound };
+            }
+          } else {
+            // undo: the document's versions before `fn`, recorded with what the group's calls left
+            const versions = args.revertible ? (before.read.get(id) ?? (await undo.snapshot(uid, id, locale))) : null;
+            await fn(byId.get(id) as any);
+            if (versions) before.done.set(id, versions);
+          }
+          // a skip() or fail() by `fn` stands; otherwise the entry is done
+          pending[id] = outcomes[id] ?? pending[id] ?? { done: true };
+          withLocales(pending, id);
+        };
+        /** Forgets what a rolled-back group of entries did: they go back to having no outcome. */
+        const forget = (group: string[]) => {
+          for (const id of group) {
+            delete outcomes[id];
+            delete localeNotes[id];
+          }
+        };
+        // Entries share a transaction while it is younger than DOCUMENT_GROUP.forMs: their changes and
+        // outcomes commit together (a restart never repeats them, nor does a worker that took the chunk
+        // over: the chunk row is checked and locked first). When an entry throws, the whole group rolls
+        // back and its entries are worked again one per transaction, so the failing one fails alone.
+        // Not savepoints: Strapi sends entry events and content-history versions on the commit of the
+        // outermost transaction, and a savepoint rolled back would still send the failed entry's.
+        // Several entries at once (concurrency > 1) each take their own transaction, as one connection
+        // cannot interleave them.
+        const groupedEntries = concurrency === 1;
+        let alone = 0;
         const worker = async () => {
-          for (let id = queue.shift(); id !== undefined && !lost; id = queue.shift()) {
-            if (signal.aborted) return;
+          while (queue.length && !lost && !signal.aborted) {
             await yieldToEventLoop();
+            const group: string[] = [];
+            const pending: Outcomes = {};
             try {
-              // the document's changes and its outcome commit together: a restart never repeats it,
-              // and neither does a worker that took the chunk over (saveOutcomes checks the claim)
               await strapi.db.transaction(async ({ trx }) => {
-                const undo = getService(strapi, 'undo');
-                if (access) {
-                  const versions = access.get(id) ?? [];
-                  const permitted = versions.filter((version) => version.permitted).map((version) => version.locale);
-                  for (const version of versions) if (!version.permitted) context.countLocale(id, version.locale, SKIP_REASONS.forbidden);
-                  // undo: each permitted locale's versions before `fn`; kept for the locales `fn` did
-                  const before = args.revertible ? await undo.snapshotLocales(uid, id, permitted) : null;
-                  await fn({ ...(byId.get(id) as any), locales: permitted });
-                  const notes = localeNotes[id] ?? {};
-                  const done = permitted.filter((code) => notes[code] === 'done');
-                  if (before && done.length) {
-                    await undo.recordLocales({ runId, position: row.position, uid, documentId: id, before: Object.fromEntries(done.map((code) => [code, before[code]])) });
-                  }
-                  if (!outcomes[id] && !done.length) {
-                    // nothing done in any locale: the entry is skipped, for the first reason a locale gave
-                    const reasons = Object.values(notes);
-                    outcomes[id] = { skipped: reasons.find((reason) => reason !== SKIP_REASONS.forbidden) ?? reasons[0] ?? SKIP_REASONS.notFound };
-                  }
-                } else {
-                  // undo: the document's versions before `fn`, recorded with what `fn` left
-                  const before = args.revertible ? await undo.snapshot(uid, id, locale) : null;
-                  await fn(byId.get(id) as any);
-                  if (before) await undo.recordDocument({ runId, position: row.position, uid, documentId: id, locale, before });
-                }
-                const attempt: Outcomes = { ...outcomes, [id]: outcomes[id] ?? { done: true } };
-                withLocales(attempt, id);
-                await chunks.saveOutcomes(row.id, workerId, attempt, trx);
-                outcomes[id] = attempt[id];
+                if (!(await chunks.queue.lockOwnChunk(trx, row.id, workerId))) throw new ChunkLost();
+                const started = Date.now();
+                const single = !groupedEntries || alone > 0;
+                const before = {
+                  // about as many entries as the last group held (a populated read costs the same for one or several)
+                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, queue.slice(0, snapshotAhead), locale) : new Map(),
+                  done: new Map<string, DocumentVersions>(),
+                };
+                do {
+                  const id = queue.shift()!;
+                  group.push(id);
+                  if (group.length > 1) await yieldToEventLoop();
+                  await workEntry(id, pending, before);
+                } while (!single && queue.length && !signal.aborted && Date.now() - started < DOCUMENT_GROUP.forMs);
+                if (before.done.size) await undo.recordDocuments({ runId, position: row.position, uid, locale, before: before.done });
+                await chunks.saveOutcomes(row.id, workerId, { ...outcomes, ...pending }, trx);
               });
+              Object.assign(outcomes, pending);
+              if (alone > 0) alone -= 1;
+              else snapshotAhead = Math.min(CHUNK_SIZE.documents, group.length + 1);
             } catch (error) {
+              forget(group);
               if (error instanceof ChunkLost) {
                 lost = true; // the chunk is someone else's now: its completion below applies nothing
                 return;
               }
-              delete localeNotes[id]; // rolled back with the entry: no locale of it was done
-              outcomes[id] = { failed: (error as Error)?.message || String(error) };
+              if (group.length > 1) {
+                // again, one entry per transaction
+                queue.unshift(...group);
+                alone = group.length;
+                continue;
+              }
+              if (alone > 0) alone -= 1;
+              outcomes[group[0]] = { failed: (error as Error)?.message || String(error) };
               await chunks.saveOutcomes(row.id, workerId, outcomes).catch((saveError: Error) => {
                 if (!(saveError instanceof ChunkLost)) throw saveError;
                 lost = true;

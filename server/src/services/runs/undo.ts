@@ -252,16 +252,17 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       return (await snapshots(uid, [documentId], locale, draftOnly)).get(documentId)!;
     },
 
+    /** Before their changes, in their transaction: the versions of these documents (one populated read per batch). */
+    snapshotDocuments(uid: string, documentIds: string[], locale: string | null): Promise<Map<string, DocumentVersions>> {
+      return snapshots(uid, documentIds, locale, false);
+    },
+
     /** Before a chunk's change, in its transaction: the drafts of these documents in the run's locale. */
     async snapshotDrafts(uid: string, documentIds: string[], locale: string | null): Promise<Map<string, DocumentVersions>> {
       return snapshots(uid, documentIds, locale, true);
     },
 
-    /** After `fn`, in the same transaction: the versions as the run left them, and the record. */
-    async recordDocument(args: { runId: number; position: number; uid: string; documentId: string; locale: string | null; before: DocumentVersions }) {
-      await recordDocuments({ ...args, before: new Map([[args.documentId, args.before]]) });
-    },
-
+    /** After their changes, in the same transaction: each document's record, stamped as the run left it. */
     recordDocuments,
 
     /** Before `fn`, inside the entry's transaction: the document's versions in each of these locales. */
