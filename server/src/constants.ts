@@ -13,10 +13,11 @@ export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 
 /**
  * Query mode: a worker goes on with the next chunks in the same transaction while it is younger
- * than `forMs`, up to `maxChunks` (a commit costs about what a chunk's work does; the bounds keep
- * row locks and the event loop's stall short).
+ * than `forMs`, up to `maxChunks`, with a turn of the event loop between chunks (a commit costs
+ * about what a chunk's work does; the bounds keep row locks short, and on SQLite's one connection
+ * the wait of other requests' queries).
  */
-export const BATCH = { forMs: 40, maxChunks: 16 } as const;
+export const BATCH = { forMs: 100, maxChunks: 32 } as const;
 
 /**
  * Documents mode: the entries of a chunk share a transaction while it is younger than `forMs` (each

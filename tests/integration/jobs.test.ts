@@ -76,16 +76,18 @@ describe('background jobs', () => {
 
   it('works several chunks in one transaction while they are fast: a chunk that throws rolls back the chunks of its transaction, never half of one', async () => {
     const before = new Map<string, number>((await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views')).map((r: any) => [r.document_id, Number(r.views)]));
-    // the 12th chunk the handler meets throws: earlier chunks of its transaction roll back with it
-    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { failAt: 12 } });
+    // the 36th chunk the handler meets throws: earlier chunks of its transaction roll back with it
+    // (a transaction holds at most BATCH.maxChunks = 32, so the first one commits)
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { failAt: 36 } });
     expect(res.status).toBe(202);
     const runId = res.body.data.run.id;
     const [final] = (await followRun(() => app.as('editor'), runId)).slice(-1);
     expect(final.status).toBe('partial');
     expect(final.succeeded + final.failed).toBe(20_000);
     expect(final.succeeded % 500).toBe(0); // whole chunks only
-    expect(final.succeeded).toBeLessThan(12 * 500);
-    expect(final.failures[0].reason).toBe('fixture failure at chunk 12');
+    expect(final.succeeded).toBeGreaterThan(0);
+    expect(final.succeeded).toBeLessThan(36 * 500);
+    expect(final.failures[0].reason).toBe('fixture failure at chunk 36');
 
     const after = await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views');
     const bumped = new Set(after.filter((r: any) => Number(r.views) === before.get(r.document_id)! + 1).map((r: any) => r.document_id));

@@ -3,6 +3,7 @@ import type { RunFailure } from '../../contracts';
 import type { PluginConfig } from '../../config';
 import { MAX_FAILURES } from '../../constants';
 import { chunk } from '../../utils/arrays';
+import { yieldToEventLoop } from './run-context';
 import { addCountsByKey, addLocaleCounts, createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
 export type { ChunkRow, EntryOutcome, Outcomes } from './queue';
@@ -148,7 +149,8 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * of the run's counters for them all, where a commit costs as much as the work of a chunk
      * (SQLite syncs its file on each). Each chunk is still completed with its own outcomes, so a
      * crash resumes at a chunk boundary as before, and a transaction that fails leaves every chunk
-     * of it pending. The time bound keeps row locks and the event loop's stall short. Returns the
+     * of it pending. The time bound keeps row locks short; a turn of the event loop between chunks
+     * lets requests be read meanwhile (their queries wait for the commit on SQLite). Returns the
      * chunks completed (none: the first was no longer ours, or the run was settled meanwhile).
      */
     async processBatch(
@@ -169,6 +171,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
             done.push(row);
             // the claim locks the next chunk in this transaction (done ones are no longer claimable)
             row = done.length < maxChunks && Date.now() - started < forMs ? await queue.claimChunk(runId, workerId, staleBefore(), trx) : null;
+            if (row) await yieldToEventLoop();
           }
           if (!(await queue.addToRun(trx, runId, total))) throw new RunSettled();
           return done;
