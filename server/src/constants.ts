@@ -8,7 +8,7 @@ import { PLUGIN_ID } from './contracts';
 /** At most this many failures are kept per run row (the failures CSV and retry read chunk outcomes). */
 export const MAX_FAILURES = 1000;
 
-/** Entries per chunk: one UPDATE per chunk in query mode, in documents mode, transactions of entries grouped by time (DOCUMENT_GROUP). */
+/** Entries per chunk (query mode: one UPDATE each; documents mode: entries committed in groups, see DOCUMENT_GROUP). */
 export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 
 /**

@@ -18,7 +18,7 @@ describe('a job survives the death of its process', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const app = await bootPlayground({ database, articles: 4, env: JOB_ENV });
-    await app.enableActions(ARTICLE, ['bump-views']);
+    await app.enableActions(ARTICLE, ['bump-views', 'bump-views-documents']);
     await insertArticles(app, 20_000, { prefix: 'Crash' });
     await app.close();
   });
@@ -60,4 +60,39 @@ describe('a job survives the death of its process', () => {
     expect(chunks.map((c: any) => [c.status, Number(c.n)])).toEqual([['done', 40]]);
     await check.close();
   });
+
+  it('documents mode: resumes inside the chunk it was working, after the groups of entries that committed', async () => {
+    const first = await start();
+    // the entries as the Content Manager lists them (the database is the child's while it runs)
+    const list = await first.child.as(first.token).get(`/content-manager/collection-types/${ARTICLE}?page=1&pageSize=150&sort=id:ASC&filters[title][$startsWith]=Crash%20`);
+    expect(list.status).toBe(200);
+    const rows: Array<{ documentId: string; views: number }> = list.body.results;
+    expect(rows).toHaveLength(150);
+    const ids = rows.map((r) => r.documentId);
+    const res = await first.child.as(first.token).post(actionUrl(ARTICLE, 'bump-views-documents', 'run')).send({ selection: { documentIds: ids }, params: { delayMs: 40 } });
+    expect(res.status).toBe(202);
+    const runId = res.body.data.run.id;
+    // the first chunk of 50 is done; about a second into the second one, the process dies
+    await followRun(() => first.child.as(first.token), runId, (run) => run.processed >= 50);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await first.child.kill();
+
+    // what the dead process left: a pending chunk holding the outcomes of the entries it committed
+    const between = await bootPlayground({ database, articles: 0, env: { BULK_ACTIONS_WORKER: 'false' } });
+    const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) ?? {};
+    const pending = (await between.knex()('bulk_actions_run_chunks').where({ run_id: runId, status: 'pending' }).select('outcomes')).map((c: any) => Object.keys(parse(c.outcomes)).length);
+    await between.close();
+    expect(pending.filter((n: number) => n > 0 && n < 50)).toHaveLength(1);
+
+    const second = await start();
+    const final = (await followRun(() => second.child.as(second.token), runId, undefined, { timeoutMs: 120_000 })).at(-1);
+    expect(final).toMatchObject({ status: 'succeeded', total: 150, succeeded: 150, failed: 0 });
+    await second.child.stop();
+
+    // every entry went up exactly once: the committed entries of the interrupted chunk were not redone
+    const check = await bootPlayground({ database, articles: 0, env: { BULK_ACTIONS_WORKER: 'false' } });
+    const after = new Map((await check.knex()('articles').whereIn('document_id', ids).whereNull('published_at').select('document_id', 'views')).map((r: any) => [r.document_id, Number(r.views)]));
+    expect(rows.filter((r) => after.get(r.documentId) !== Number(r.views) + 1)).toEqual([]);
+    await check.close();
+  }, 240_000);
 });

@@ -321,9 +321,9 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     },
 
     /**
-     * Entry outcomes of a chunk in progress (documents mode), in the transaction of the entries they are for: only
-     * while the chunk is still claimed by this worker, so an entry of a chunk taken over by another
-     * worker rolls back instead of being applied twice. The UPDATE locks the chunk row until commit.
+     * Entry outcomes of a chunk in progress (documents mode), in the transaction of their entries:
+     * only while the chunk is still claimed by this worker, so entries of a chunk taken over by
+     * another worker roll back instead of being applied twice. The UPDATE locks the chunk row until commit.
      */
     async saveOutcomes(trx: Knex, chunkId: number, workerId: string, outcomes: Outcomes): Promise<boolean> {
       const changed = await trx(chunks())

@@ -253,7 +253,10 @@ export function createRunContext(args: {
         const access = options.locales && localized ? await context.localeAccess(queue) : null;
         let lost = false;
         const undo = getService(strapi, 'undo');
-        /** Undo (one language): the group's versions read before its entries change, recorded after, each in one go. */
+        /**
+         * Undo of a run in one locale: a group reads its entries' versions in one go before they change
+         * (about as many as the last group held) and records them in one go after.
+         */
         let snapshotAhead = 4;
         /** One entry's work, in the transaction around it; its outcome goes into `pending` until that commits. */
         const workEntry = async (id: string, pending: Outcomes, before: { read: Map<string, DocumentVersions>; done: Map<string, DocumentVersions> }) => {
