@@ -233,13 +233,21 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   const col = (name: string) => columnName(strapi, uid, name);
   const knex = strapi.db.connection;
 
-  // the chunk's draft (or published) rows, ids only: the run's locale, and every locale for non-localized fields
+  const columns = ctx.changes.filter((c) => c.field.kind === 'column').map((c) => ({ ...c, sql: columnChange(knex, dialect, c.field, c.change, col(c.field.name)) }));
+
+  // the chunk's draft (or published) rows, ids only: the run's locale, and every locale for non-localized
+  // fields; with, per group of column changes, whether the row differs from their results (the same read)
   let rowQuery = trx(table).select('id', `${col('documentId')} as documentId`, ...(isLocalized(model) ? [`${col('locale')} as locale`] : [])).whereIn(col('documentId'), documentIds);
   if (hasDraftAndPublish(model)) rowQuery = ctx.version === 'published' ? rowQuery.whereNotNull(col('publishedAt')) : rowQuery.whereNull(col('publishedAt'));
-  const rows: Array<{ id: number; documentId: string; locale?: string }> = await rowQuery;
+  for (const localized of [true, false]) {
+    const group = columns.filter((c) => c.field.localized === localized);
+    if (group.length) rowQuery.select(knex.raw(`CASE WHEN ${group.map((c) => columnDiffers(dialect, c.sql).sql).join(' OR ')} THEN 1 ELSE 0 END as ??`, [...group.flatMap((c) => columnDiffers(dialect, c.sql).bindings), differsFlag(localized)]));
+  }
+  const rows: Array<{ id: number; documentId: string; locale?: string } & Record<string, unknown>> = await rowQuery;
   const ofLocale = rows.filter((row) => !isLocalized(model) || row.locale === locale);
   const rowsOf = (field: EditableField) => (field.localized ? ofLocale : rows);
 
+  const inLocale = new Set(ofLocale.map((row) => row.documentId));
   const plan: ChunkPlan = {
     changes: ctx.changes.map((c) => c.change),
     invalid: [],
@@ -252,8 +260,10 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     linkDeletes: [],
     linkUpdates: [],
     linkInserts: [],
-    notFound: documentIds.filter((id) => !ofLocale.some((row) => row.documentId === id)),
+    notFound: [],
   };
+
+  plan.notFound = documentIds.filter((id) => !inLocale.has(id));
 
   // 1. the guard: entries whose results would break a rule, found in SQL, with those results
   const invalid = new Map<string, Record<string, unknown>>();
@@ -270,7 +280,6 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     }
   };
 
-  const columns = ctx.changes.filter((c) => c.field.kind === 'column').map((c) => ({ ...c, sql: columnChange(knex, dialect, c.field, c.change, col(c.field.name)) }));
   const guarded = columns.filter((c) => c.sql.invalid);
   if (guarded.length) {
     const q = trx({ a: table }).select('a.' + col('documentId') + ' as documentId');
@@ -391,6 +400,15 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
 /** `a IS NOT DISTINCT FROM b` in each dialect's spelling (both sides may be NULL). */
 const differs = (dialect: Dialect, left: string) => (dialect === 'postgres' ? `${left} IS DISTINCT FROM ?` : `NOT (${left} IS ?)`);
 
+/** Does a row's column (at `ref`) differ from what the change writes? */
+function columnDiffers(dialect: Dialect, sql: ColumnChange, ref = sql.column): { sql: string; bindings: unknown[] } {
+  if (sql.expression) return { sql: dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', bindings: [sql.expression(ref), ref] };
+  return { sql: differs(dialect, '??'), bindings: [ref, sql.value ?? null] };
+}
+
+/** The column of the chunk's row read that says whether a row differs from a group's results (localized or shared columns). */
+const differsFlag = (localized: boolean) => (localized ? 'differs_localized' : 'differs_shared');
+
 /** The links a relation or media change leaves, from the current ones in link order (applyPlan writes the same). */
 export function linksAfter(op: string, current: number[], targets: number[]) {
   if (op === 'clear') return [];
@@ -453,18 +471,11 @@ async function changingEntries(
   const idsOf = (field: EditableField) => rowsOf(field).filter((row) => candidateIds.has(row.id));
   if (!candidates.length) return changing;
 
+  // columns: the chunk's row read says it (differsFlag)
   for (const localized of [true, false]) {
     const group = ctx.columns.filter((c) => c.field.localized === localized);
-    const ids = group.length ? idsOf(group[0].field).map((row) => row.id) : [];
-    if (!ids.length) continue;
-    const q = trx(table).distinct(`${col('documentId')} as documentId`).whereIn('id', ids);
-    q.where((w: any) => {
-      for (const c of group) {
-        if (c.sql.expression) w.orWhereRaw(dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', [c.sql.expression(c.sql.column), c.sql.column]);
-        else w.orWhereRaw(differs(dialect, '??'), [c.sql.column, c.sql.value ?? null]);
-      }
-    });
-    for (const row of await q) changing.add(row.documentId);
+    if (!group.length) continue;
+    for (const row of idsOf(group[0].field) as Array<Record<string, unknown> & { documentId: string }>) if (Number(row[differsFlag(localized)])) changing.add(row.documentId);
   }
 
   for (const group of ctx.componentSql) {
@@ -475,8 +486,8 @@ async function changingEntries(
       .select('a.id as owner', `a.${col('documentId')} as documentId`)
       .select(
         knex.raw(
-          `CASE WHEN ${group.sql.map((c) => (c.sql.expression ? (dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)') : differs(dialect, '??'))).join(' OR ')} THEN 1 ELSE 0 END as differs`,
-          group.sql.flatMap((c) => (c.sql.expression ? [c.sql.expression(`s.${c.sql.column}`), `s.${c.sql.column}`] : [`s.${c.sql.column}`, c.sql.value ?? null]))
+          `CASE WHEN ${group.sql.map((c) => columnDiffers(dialect, c.sql).sql).join(' OR ')} THEN 1 ELSE 0 END as differs`,
+          group.sql.flatMap((c) => columnDiffers(dialect, c.sql, `s.${c.sql.column}`).bindings)
         )
       )
       .join({ c: group.joinTable.name }, `c.${group.joinTable.joinColumn.name}`, 'a.id')
