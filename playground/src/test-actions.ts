@@ -35,15 +35,16 @@ export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: n
 
 /**
  * Documents mode: one Document Service update per entry. `failTitle`: the entry with this title
- * throws after its update; `report`: the run's message says how many transactions its entries shared.
+ * throws after its update; `report`: the run's message says how many transactions its entries shared;
+ * `concurrency`: entries worked side by side.
  */
-export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null; failTitle: string | null; report: boolean | null }> = {
+export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null; failTitle: string | null; report: boolean | null; concurrency: number | null }> = {
   name: 'bump-views-documents',
   label: 'Bump views one by one (test fixture)',
   contentTypes: [ARTICLE],
   permissions: ['update'],
   mode: 'documents',
-  form: { delayMs: { type: 'integer', min: 0, max: 10_000 }, failTitle: { type: 'string' }, report: { type: 'boolean' } },
+  form: { delayMs: { type: 'integer', min: 0, max: 10_000 }, failTitle: { type: 'string' }, report: { type: 'boolean' }, concurrency: { type: 'integer', min: 1, max: 16 } },
   async handler(run) {
     let entries = 0;
     const transactions = new Set<unknown>();
@@ -58,7 +59,7 @@ export const bumpViewsDocuments: BulkActionDefinition<{ delayMs: number | null; 
       });
       if (run.params.failTitle && article.title === run.params.failTitle) throw new Error(`fixture failure on "${article.title}"`);
       if (run.params.delayMs) await sleep(run.params.delayMs);
-    });
+    }, { concurrency: run.params.concurrency ?? 1 });
     if (run.params.report) run.message(`${entries} calls in ${transactions.size} transactions`);
   },
 };

@@ -159,6 +159,21 @@ describe('background jobs', () => {
     }
   }, 180_000);
 
+  it('documents mode with entries side by side (concurrency 4): each in its own transaction, each once, a failing one alone', async () => {
+    const rows = await jobRows(app.knex()('articles').whereNull('published_at')).orderBy('id').offset(200).limit(120).select('id', 'document_id', 'views', 'title');
+    await app.knex()('articles').where({ id: rows[50].id }).update({ title: 'Job fail-me too' });
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views-documents', 'run')).send({
+      selection: { documentIds: rows.map((r: any) => r.document_id) },
+      params: { concurrency: 4, failTitle: 'Job fail-me too', report: true },
+    });
+    expect(res.status).toBe(202);
+    const [final] = (await followRun(() => app.as('editor'), res.body.data.run.id, undefined, { timeoutMs: 120_000 })).slice(-1);
+    expect(final).toMatchObject({ status: 'partial', total: 120, succeeded: 119, failed: 1 });
+    expect(final.message).toMatch(/^120 calls in 120 transactions/);
+    const after = new Map((await app.knex()('articles').whereIn('id', rows.map((r: any) => r.id)).select('id', 'views')).map((r: any) => [r.id, Number(r.views)]));
+    for (const row of rows) expect([row.id, after.get(row.id)]).toEqual([row.id, Number(row.views) + (row.id === rows[50].id ? 0 : 1)]);
+  }, 180_000);
+
   it('writes a 100,000-row export to a file chunk by chunk, downloadable by its owner', async () => {
     await insertArticles(app, 80_000, { prefix: 'Job', stage: 'draft' });
     const rssBefore = process.memoryUsage().rss;

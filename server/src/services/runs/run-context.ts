@@ -307,24 +307,30 @@ export function createRunContext(args: {
         const worker = async () => {
           while (queue.length && !lost && !signal.aborted) {
             await yieldToEventLoop();
-            const group: string[] = [];
+            // taken before the transaction waits for its connection: workers side by side share the queue
+            const first = queue.shift();
+            if (first === undefined) return;
+            const group: string[] = [first];
             const pending: Outcomes = {};
             try {
               await strapi.db.transaction(async ({ trx }) => {
-                if (!(await chunks.queue.lockOwnChunk(trx, row.id, workerId))) throw new ChunkLost();
+                // a group first locks its chunk row (a takeover waits for the group); entries worked
+                // side by side do not, or they would wait for each other: their outcome's write checks the claim
+                if (groupedEntries && !(await chunks.queue.lockOwnChunk(trx, row.id, workerId))) throw new ChunkLost();
                 const started = Date.now();
                 const single = !groupedEntries || alone > 0;
                 const before = {
                   // about as many entries as the last group held (a populated read costs the same for one or several)
-                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, queue.slice(0, snapshotAhead), locale) : new Map(),
+                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, [first, ...queue.slice(0, snapshotAhead - 1)], locale) : new Map(),
                   done: new Map<string, DocumentVersions>(),
                 };
-                do {
+                await workEntry(first, pending, before);
+                while (!single && queue.length && !signal.aborted && Date.now() - started < DOCUMENT_GROUP.forMs) {
                   const id = queue.shift()!;
                   group.push(id);
-                  if (group.length > 1) await yieldToEventLoop();
+                  await yieldToEventLoop();
                   await workEntry(id, pending, before);
-                } while (!single && queue.length && !signal.aborted && Date.now() - started < DOCUMENT_GROUP.forMs);
+                }
                 if (before.done.size) await undo.recordDocuments({ runId, position: row.position, uid, locale, before: before.done });
                 await chunks.saveOutcomes(row.id, workerId, { ...outcomes, ...pending }, trx);
               });
