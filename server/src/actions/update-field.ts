@@ -5,7 +5,7 @@ import { errors } from '@strapi/utils';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
-import { applyPlan, planChunk, resolveTargets, type PlanContext, type ResolvedChange } from './edit-fields/plan';
+import { applyPlan, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
 import { actsOnAllLocales, allLocalesField, refuseAllLocalesChanges, updateOtherLocales } from './all-locales';
 
 /** How many entries with an invalid result the run's message names. */
@@ -196,6 +196,15 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
           listed.push(`${documentId} (${Object.entries(values).map(([name, value]) => `${name} → ${describeValue(value)}`).join(', ')})`);
         }
       }
+      changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
+      const now = new Date();
+      // PostgreSQL, one UPDATE of plain columns: the change and its undo record in one statement
+      const recordUpdate = columnsOnly && !plan.published && !actsOnAllLocales(run) ? undo?.update : undefined;
+      const single = recordUpdate && singleUpdate(strapi, uid, plan.draft, run.user.id, now);
+      if (recordUpdate && single) {
+        await recordUpdate(single.rowIds, single.data, columnAttributes);
+        return;
+      }
       // every row the chunk writes: drafts, and published versions with the option (columns only)
       const written = [...plan.draft.stampRowIds, ...(plan.published?.stampRowIds ?? [])];
       let recorded: (() => Promise<void>) | null = null;
@@ -204,7 +213,6 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
         const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
         recorded = await undo.drafts(documentIds.filter((documentId) => !skipped.has(documentId)));
       }
-      const now = new Date();
       if (plan.published) {
         // read before the drafts are stamped: which entries are Published (not Modified) now
         const keepPublished = await publishedNotModified(strapi, uid, trx, plan.published.stampRowIds);
@@ -214,7 +222,6 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       if (undo && columnsOnly && written.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
       if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
-      changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
     });
 
     const fields = run.params.changes.map((change) => change.field).join(', ');

@@ -605,6 +605,39 @@ function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: Resolve
   });
 }
 
+/**
+ * Attribute types whose values the database takes as validated (the Query Engine's `toDB` keeps them,
+ * or makes a Date of a datetime); a plan writing any other type goes through the Query Engine.
+ */
+const PLAIN_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'boolean', 'datetime']);
+
+/**
+ * The plan as one UPDATE, in knex terms (columns → values or expressions, the stamp included), when it
+ * is exactly that: one group of rows, each of them stamped, plain columns only. Otherwise null, and
+ * applyPlan writes it.
+ */
+export function singleUpdate(strapi: Core.Strapi, uid: string, plan: ChunkPlan, userId: number, now: Date): { rowIds: number[]; data: Record<string, unknown> } | null {
+  const groups = plan.rows.filter((update) => update.rowIds.length);
+  if (groups.length !== 1 || plan.components.length || plan.linkDeletes.length || plan.linkUpdates.length || plan.linkInserts.length) return null;
+  const [update] = groups;
+  const rows = new Set(update.rowIds);
+  if (plan.stampRowIds.length !== rows.size || plan.stampRowIds.some((id) => !rows.has(id))) return null;
+  const { attributes } = getModel(strapi, uid);
+  const data: Record<string, unknown> = { ...update.expressions };
+  for (const [name, value] of Object.entries(update.values)) {
+    const type = Object.hasOwn(attributes, name) ? attributes[name].type : undefined;
+    if (!type || !PLAIN_TYPES.has(type)) return null;
+    data[columnName(strapi, uid, name)] =
+      value === null || value === undefined ? null
+      : type === 'datetime' ? new Date(value as string)
+      : type === 'biginteger' ? String(value)
+      : value;
+  }
+  data[columnName(strapi, uid, 'updatedAt')] = now;
+  data[columnName(strapi, uid, 'updatedBy')] = userId;
+  return { rowIds: update.rowIds, data };
+}
+
 /** Runs a plan in the chunk's transaction; `now` stamps updatedAt (one time for every row a run's chunk touches). */
 export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPlan, trx: Knex, userId: number, now = new Date()) {
   const meta: any = strapi.db.metadata.get(uid as any);

@@ -233,6 +233,29 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${select.sql}`, [undoTable(), ...columns, ...select.bindings]);
     },
 
+    /**
+     * PostgreSQL: a chunk's one UPDATE and its records in one statement. Every part of a statement
+     * sees the rows as they were before it and RETURNING gives them after, so the records are
+     * inserted finished; recordRows, the UPDATE and recordWritten update records the transaction
+     * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md).
+     * `data`: columns → values as the database takes them, or knex expressions.
+     */
+    async recordUpdate(trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; data: Record<string, unknown>; attributes: string[] }) {
+      const { runId, position, uid, rowIds, data, attributes } = args;
+      const pairs = columnsOf(uid, attributes);
+      const old = trx
+        .select('t.id', `t.${columnName(strapi, uid, 'documentId')} as entry`, jsonOf(trx, 't', pairs, 'before'))
+        .from({ t: tableOf(uid) })
+        .whereIn('t.id', rowIds);
+      const sets = Object.entries(data).map(([column, value]) => trx.raw('?? = ?', [column, value]));
+      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', 'after'].map(u);
+      await trx.raw(
+        `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id, ?) ` +
+          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before, changed.after FROM old JOIN changed ON changed.id = old.id`,
+        [old, tableOf(uid), ...sets, jsonOf(trx, 't', pairs, 'after'), undoTable(), ...columns, runId, position, 'columns']
+      );
+    },
+
     /** After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again after a further UPDATE). */
     async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[] }) {
       const { runId, position, uid, attributes } = args;
