@@ -267,7 +267,7 @@ export function createRunContext(args: {
          */
         let snapshotAhead = 4;
         /** One entry's work, in the transaction around it; its outcome goes into `pending` until that commits. */
-        const workEntry = async (id: string, pending: Outcomes, before: { read: Map<string, DocumentVersions>; done: Map<string, DocumentVersions> }) => {
+        const workEntry = async (id: string, pending: Outcomes, groupUndo: { read: Map<string, DocumentVersions>; done: Map<string, DocumentVersions> }) => {
           if (access) {
             const versions = access.get(id) ?? [];
             const permitted = versions.filter((version) => version.permitted).map((version) => version.locale);
@@ -287,9 +287,9 @@ export function createRunContext(args: {
             }
           } else {
             // undo: the document's versions before `fn`, recorded with what the group's calls left
-            const versions = args.revertible ? (before.read.get(id) ?? (await undo.snapshot(uid, id, locale))) : null;
+            const before = args.revertible ? (groupUndo.read.get(id) ?? (await undo.snapshot(uid, id, locale))) : null;
             await fn(byId.get(id) as any);
-            if (versions) before.done.set(id, versions);
+            if (before) groupUndo.done.set(id, before);
           }
           // a skip() or fail() by `fn` stands; otherwise the entry is done
           pending[id] = outcomes[id] ?? pending[id] ?? { done: true };
@@ -327,19 +327,19 @@ export function createRunContext(args: {
                 if (groupedEntries && !(await chunks.queue.lockOwnChunk(trx, row.id, workerId))) throw new ChunkLost();
                 const started = Date.now();
                 const single = !groupedEntries || alone > 0;
-                const before = {
+                const groupUndo = {
                   // about as many entries as the last group held (a populated read costs the same for one or several)
                   read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, [first, ...queue.slice(0, snapshotAhead - 1)], locale) : new Map(),
                   done: new Map<string, DocumentVersions>(),
                 };
-                await workEntry(first, pending, before);
+                await workEntry(first, pending, groupUndo);
                 while (!single && queue.length && !signal.aborted && Date.now() - started < DOCUMENT_GROUP.forMs) {
                   const id = queue.shift()!;
                   group.push(id);
                   await yieldToEventLoop();
-                  await workEntry(id, pending, before);
+                  await workEntry(id, pending, groupUndo);
                 }
-                if (before.done.size) await undo.recordDocuments({ runId, position: row.position, uid, locale, before: before.done });
+                if (groupUndo.done.size) await undo.recordDocuments({ runId, position: row.position, uid, locale, before: groupUndo.done });
                 await chunks.saveOutcomes(row.id, workerId, { ...outcomes, ...pending }, trx);
               });
               Object.assign(outcomes, pending);
