@@ -6,7 +6,7 @@ import { getModel, isLocalized } from '../utils/models';
 import { jsonValue, sheetCell, sheetColumnType } from '../utils/typed-values';
 import type { SheetColumn } from '../services/runs/files';
 import { createExportReader } from './export-read';
-import { yieldToEventLoop } from '../services/runs/run-context';
+import { yieldToEventLoop } from '../utils/event-loop';
 
 export { neutralizeCell } from '../utils/csv';
 

@@ -10,7 +10,7 @@
  * table with conditions, a field without a column) is read through the Query Engine as before.
  */
 import type { Core } from '@strapi/strapi';
-import { yieldToEventLoop } from '../services/runs/run-context';
+import { yieldToEventLoop } from '../utils/event-loop';
 
 type Knex = Core.Strapi['db']['connection'];
 type Row = Record<string, unknown>;

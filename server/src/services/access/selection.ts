@@ -9,7 +9,7 @@ import { getService } from '../../utils/services';
 import { chunk } from '../../utils/arrays';
 import { ID_CHUNK } from '../../constants';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../../utils/models';
-import { yieldToEventLoop } from '../runs/run-context';
+import { yieldToEventLoop } from '../../utils/event-loop';
 
 type Where = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import type { RunFailure } from '../../contracts';
 import type { PluginConfig } from '../../config';
 import { MAX_FAILURES } from '../../constants';
 import { chunk } from '../../utils/arrays';
-import { yieldToEventLoop } from './run-context';
+import { yieldToEventLoop } from '../../utils/event-loop';
 import { addCountsByKey, addLocaleCounts, createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
 export type { ChunkRow, EntryOutcome, Outcomes } from './queue';

@@ -4,7 +4,7 @@ import type { BulkActionDefinition, PreviewContext, ReportLine, RunUser } from '
 import { PLANNED_LISTED, PREVIEW_CHUNK } from '../../constants';
 import { chunk } from '../../utils/arrays';
 import { getService } from '../../utils/services';
-import { yieldToEventLoop } from './run-context';
+import { yieldToEventLoop } from '../../utils/event-loop';
 
 /** Thrown at the end of each preview chunk: its transaction rolls back, whatever the hook wrote. */
 class PreviewRollback extends Error {}

@@ -7,14 +7,9 @@ import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
 import { BATCH, CHUNK_SIZE, DOCUMENT_GROUP } from '../../constants';
+import { yieldToEventLoop } from '../../utils/event-loop';
 import type { UserAbility } from '../access/permissions';
 import type { DocumentVersions } from './undo';
-
-/**
- * better-sqlite3 answers synchronously, so a loop of queries never leaves the microtask queue:
- * without this, HTTP requests (progress polls, other editors) would wait for the whole run.
- */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Thrown inside a pass when the run was cancelled; the executor turns it into status `cancelled`. */
 export class RunCancelled extends Error {
