@@ -135,7 +135,9 @@ describe('background jobs', () => {
     const failing = rows[37];
     await app.knex()('articles').where({ id: failing.id }).update({ title: 'Job fail-me' });
     const updated: string[] = [];
-    const listen = ({ uid, entry }: any) => void (uid === ARTICLE && updated.push(entry.documentId));
+    const listen = async ({ uid, entry }: any) => {
+      if (uid === ARTICLE) updated.push(entry.documentId);
+    };
     app.strapi.eventHub.on('entry.update', listen);
     try {
       const ids = rows.map((r: any) => r.document_id);
