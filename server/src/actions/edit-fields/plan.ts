@@ -241,7 +241,7 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
   if (hasDraftAndPublish(model)) rowQuery = ctx.version === 'published' ? rowQuery.whereNotNull(col('publishedAt')) : rowQuery.whereNull(col('publishedAt'));
   for (const localized of [true, false]) {
     const group = columns.filter((c) => c.field.localized === localized);
-    if (group.length) rowQuery.select(knex.raw(`CASE WHEN ${group.map((c) => columnDiffers(dialect, c.sql).sql).join(' OR ')} THEN 1 ELSE 0 END as ??`, [...group.flatMap((c) => columnDiffers(dialect, c.sql).bindings), differsFlag(localized)]));
+    if (group.length) rowQuery.select(anyDiffers(knex, dialect, group.map((c) => c.sql), differsFlag(localized)));
   }
   const rows: Array<{ id: number; documentId: string; locale?: string } & Record<string, unknown>> = await rowQuery;
   const ofLocale = rows.filter((row) => !isLocalized(model) || row.locale === locale);
@@ -260,10 +260,8 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     linkDeletes: [],
     linkUpdates: [],
     linkInserts: [],
-    notFound: [],
+    notFound: documentIds.filter((id) => !inLocale.has(id)),
   };
-
-  plan.notFound = documentIds.filter((id) => !inLocale.has(id));
 
   // 1. the guard: entries whose results would break a rule, found in SQL, with those results
   const invalid = new Map<string, Record<string, unknown>>();
@@ -400,10 +398,17 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
 /** `a IS NOT DISTINCT FROM b` in each dialect's spelling (both sides may be NULL). */
 const differs = (dialect: Dialect, left: string) => (dialect === 'postgres' ? `${left} IS DISTINCT FROM ?` : `NOT (${left} IS ?)`);
 
-/** Does a row's column (at `ref`) differ from what the change writes? */
-function columnDiffers(dialect: Dialect, sql: ColumnChange, ref = sql.column): { sql: string; bindings: unknown[] } {
-  if (sql.expression) return { sql: dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', bindings: [sql.expression(ref), ref] };
-  return { sql: differs(dialect, '??'), bindings: [ref, sql.value ?? null] };
+/**
+ * `CASE WHEN <a column differs from what its change writes> OR … THEN 1 ELSE 0 END AS alias`;
+ * `ref` names a column as the query sees it (qualified by its table's alias).
+ */
+function anyDiffers(knex: Knex, dialect: Dialect, changes: ColumnChange[], alias: string, ref = (column: string) => column): Raw {
+  const terms = changes.map((sql) =>
+    sql.expression
+      ? { sql: dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', bindings: [sql.expression(ref(sql.column)), ref(sql.column)] }
+      : { sql: differs(dialect, '??'), bindings: [ref(sql.column), sql.value ?? null] }
+  );
+  return knex.raw(`CASE WHEN ${terms.map((term) => term.sql).join(' OR ')} THEN 1 ELSE 0 END AS ??`, [...terms.flatMap((term) => term.bindings), alias]);
 }
 
 /** The column of the chunk's row read that says whether a row differs from a group's results (localized or shared columns). */
@@ -484,12 +489,7 @@ async function changingEntries(
     const onlyClears = group.sql.every((c) => c.change.op === 'clear');
     const found: Array<{ owner: number; documentId: string; differs: number | boolean }> = await trx({ a: table })
       .select('a.id as owner', `a.${col('documentId')} as documentId`)
-      .select(
-        knex.raw(
-          `CASE WHEN ${group.sql.map((c) => columnDiffers(dialect, c.sql).sql).join(' OR ')} THEN 1 ELSE 0 END as differs`,
-          group.sql.flatMap((c) => columnDiffers(dialect, c.sql, `s.${c.sql.column}`).bindings)
-        )
-      )
+      .select(anyDiffers(knex, dialect, group.sql.map((c) => c.sql), 'differs', (column) => `s.${column}`))
       .join({ c: group.joinTable.name }, `c.${group.joinTable.joinColumn.name}`, 'a.id')
       .join({ s: group.componentTable }, 's.id', `c.${group.joinTable.inverseJoinColumn.name}`)
       .where('c.field', group.attribute)

@@ -111,7 +111,9 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
         .execute({ mapResults: false });
       for (const row of rows) {
         const documentId = String(row[documentIdColumn]);
-        if (!seen.has(documentId)) found.push(documentId), seen.add(documentId);
+        if (seen.has(documentId)) continue;
+        seen.add(documentId);
+        found.push(documentId);
       }
       if (rows.length < SELECTION_PAGE) return found;
       after = Number(rows[rows.length - 1].id);
