@@ -111,11 +111,12 @@ export interface ChunkUndo {
   /** After the change: the values written to the rows recorded with `columns` (what "changed since" compares with). */
   written(attributes: string[]): Promise<void>;
   /**
-   * PostgreSQL only (absent elsewhere): the change and its record at once, for a change that is one
-   * UPDATE of these rows (`data`: columns → values as the database takes them, or knex expressions),
-   * recording `attributes` before and after. One statement where `columns`, the UPDATE and `written` are three.
+   * The change and its record at once, for a change that is one UPDATE of these rows (`data`:
+   * columns → values as the database takes them, or knex expressions), recording `attributes` before
+   * and after. Cheaper than `columns`, the UPDATE and `written`: one statement on PostgreSQL; on
+   * SQLite, constant values are recorded once for the chunk instead of once per row.
    */
-  update?: (rowIds: number[], data: Record<string, unknown>, attributes: string[]) => Promise<void>;
+  update(rowIds: number[], data: Record<string, unknown>, attributes: string[]): Promise<void>;
   /**
    * Before the change: these documents' drafts in the run's locale (every field, relations, media,
    * components). Call what it returns after the change: it records the rows as the change left them.

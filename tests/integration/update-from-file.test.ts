@@ -116,6 +116,12 @@ describe('update from a file', () => {
     // the dry run (the preview with the params) plans nothing
     const dry = await app.as('editor').post(actionUrl(ARTICLE, 'update-from-file', 'preview')).send({ selection: { documentIds: ids }, locale, params: { upload: summary.id } });
     expect(dry.status).toBe(200);
+    if (dry.body.data.plan?.skipped?.unchanged !== ids.length) {
+      // say which cells did not read back: the run names them (row, column, value, why)
+      const explained = await apply(ids, { upload: summary.id }, locale);
+      const parts = await app.knex()('bulk_actions_upload_parts').where({ upload_id: summary.id }).select('content');
+      throw new Error(`the dry run planned ${JSON.stringify(dry.body.data.plan)}; the run said ${JSON.stringify(explained.body?.data?.run?.message)}; the stored cells ${JSON.stringify(parts).slice(0, 4000)}`);
+    }
     expect(dry.body.data.plan).toMatchObject({ willChange: 0, skipped: { unchanged: ids.length }, changes: [] });
 
     const res = await apply(ids, { upload: summary.id }, locale);

@@ -138,14 +138,10 @@ export function createRunContext(args: {
       // a row a second call of the chunk names again (another locale's pass) keeps its first values
       columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 }),
       written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
-      ...(strapi.db.dialect.client === 'postgres'
-        ? {
-            update: (rowIds: number[], data: Record<string, unknown>, attributes: string[]) => {
-              recordings += 1;
-              return undo.recordUpdate(trx, { runId, position, uid, rowIds, data, attributes });
-            },
-          }
-        : {}),
+      update: (rowIds: number[], data: Record<string, unknown>, attributes: string[]) => {
+        recordings += 1;
+        return undo.recordUpdate(trx, { runId, position, uid, rowIds, data, attributes });
+      },
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);
         return async () => {

@@ -41,6 +41,14 @@ const BATCH = 200;
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * The `entry` of a chunk's shared record: when one UPDATE wrote the same values to every row of the
+ * chunk, they are recorded once (this record's `after`) and the rows' own records keep `after` empty.
+ * Rewriting 500 fresh records with a sub-select each cost more than the UPDATE itself. Not a documentId
+ * (those never hold parentheses).
+ */
+const SHARED_AFTER = '(chunk)';
+
+/**
  * Undo. A revertible run records, in the transaction of each change, what it needs to put the entry
  * back: query mode (updateAll) copies the previous values of the columns it writes with one
  * INSERT … SELECT per chunk, and the values it wrote right after the UPDATE; documents mode keeps each
@@ -234,14 +242,32 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * PostgreSQL: a chunk's one UPDATE and its records in one statement. Every part of a statement
-     * sees the rows as they were before it and RETURNING gives them after, so the records are
-     * inserted finished; recordRows, the UPDATE and recordWritten update records the transaction
-     * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md).
+     * A chunk's one UPDATE of these rows and its records. PostgreSQL: one statement. Every part of a
+     * statement sees the rows as they were before it and RETURNING gives them after, so the records
+     * are inserted finished; recordRows, the UPDATE and recordWritten update records the transaction
+     * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md). SQLite
+     * has no data-modifying CTE: the records, the UPDATE, and, when every value is a constant (the
+     * same for every row), one shared record of what the rows now hold instead of one per row.
      * `data`: columns → values as the database takes them, or knex expressions.
      */
     async recordUpdate(trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; data: Record<string, unknown>; attributes: string[] }) {
       const { runId, position, uid, rowIds, data, attributes } = args;
+      if (!rowIds.length) return;
+      if (!isPostgres()) {
+        await this.recordRows(trx, { runId, position, uid, where: { id: { $in: rowIds } }, attributes });
+        await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
+        // a knex expression (`views + 1`) gives each row its own value
+        const constant = Object.values(data).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
+        if (!constant) return this.recordWritten(trx, { runId, position, uid, attributes });
+        const shared = trx
+          .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
+          .from({ t: tableOf(uid) })
+          .where('t.id', rowIds[0])
+          .toSQL();
+        const columns = ['runId', 'position', 'entry', 'kind', 'after'].map(u);
+        await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${shared.sql}`, [undoTable(), ...columns, ...shared.bindings]);
+        return;
+      }
       const pairs = columnsOf(uid, attributes);
       const old = trx
         .select('t.id', `t.${columnName(strapi, uid, 'documentId')} as entry`, jsonOf(trx, 't', pairs, 'before'))
@@ -265,6 +291,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
       await trx(undoTable())
         .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' })
+        .whereNot(u('entry'), SHARED_AFTER)
         .update({ [u('after')]: written });
     },
 
@@ -354,7 +381,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The entries a run recorded changes for, in recording order. */
     async recordedEntries(runId: number): Promise<string[]> {
-      const rows = await knex()(undoTable()).where(u('runId'), runId).select(u('entry')).min({ first: 'id' }).groupBy(u('entry')).orderBy('first');
+      const rows = await knex()(undoTable()).where(u('runId'), runId).whereNot(u('entry'), SHARED_AFTER).select(u('entry')).min({ first: 'id' }).groupBy(u('entry')).orderBy('first');
       return rows.map((row: any) => row[u('entry')]);
     },
 
@@ -375,7 +402,17 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       const records = await trx(undoTable())
         .where({ [u('runId')]: runId, [u('kind')]: 'columns' })
         .whereIn(u('entry'), documentIds)
-        .select(u('entry'), u('rowId'), u('before'), u('after'));
+        .select(u('entry'), u('rowId'), u('position'), u('before'), u('after'));
+      // what chunks that wrote the same values to every row recorded once
+      const positions = [...new Set(records.filter((record: any) => record[u('after')] === null).map((record: any) => Number(record[u('position')])))];
+      const sharedAfter = new Map<number, string>();
+      for (const batch of chunk(positions, BATCH)) {
+        const shared = await trx(undoTable())
+          .where({ [u('runId')]: runId, [u('kind')]: 'columns', [u('entry')]: SHARED_AFTER })
+          .whereIn(u('position'), batch)
+          .select(u('position'), u('after'));
+        for (const record of shared) sharedAfter.set(Number(record[u('position')]), record[u('after')]);
+      }
       const outcomes: Record<string, RevertOutcome> = {};
       const byKeys = new Map<string, any[]>();
       for (const record of records) {
@@ -393,7 +430,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         const localeOf = new Map(now.map((row: any) => [Number(row.id), row.locale as string | undefined]));
         for (const record of group) {
           const entry = record[u('entry')];
-          const written = record[u('after')] === null ? null : JSON.parse(record[u('after')]);
+          const after = record[u('after')] ?? sharedAfter.get(Number(record[u('position')])) ?? null;
+          const written = after === null ? null : JSON.parse(after);
           const row = current.get(Number(record[u('rowId')]));
           if (!row || !sameJson(row, written)) outcomes[entry] = { skipped: 'changed-since' };
           else if (!outcomes[entry]) outcomes[entry] = { done: true };
