@@ -152,9 +152,10 @@ describe('background jobs', () => {
       // Strapi's entry events wait for the commit: none for the rolled-back update, one per entry done
       expect(updated.filter((id) => id === failing.document_id)).toEqual([]);
       expect(new Set(updated)).toEqual(new Set(ids.filter((id: string) => id !== failing.document_id)));
-      // entries shared transactions (the failing one's group was redone one entry per transaction)
+      // entries shared transactions; the failing one's group, when it had others (groups are sized by
+      // time: on a loaded machine an entry may have had its own), was redone one entry per transaction
       const [, calls, transactions] = /(\d+) calls in (\d+) transactions/.exec(final.message)!.map(Number);
-      expect(calls).toBeGreaterThan(120);
+      expect(calls).toBeGreaterThanOrEqual(120);
       expect(transactions).toBeLessThan(calls);
     } finally {
       app.strapi.eventHub.removeListener('entry.update', listen);

@@ -208,7 +208,8 @@ export function createRunContext(args: {
         if (Object.keys(perLocale).length || !Object.keys(shared).length) await update(and(scope, inChunk), perLocale);
         // non-localized attributes hold one value per document: every locale's draft row gets it
         if (Object.keys(shared).length) await update(and(draftsOfEveryLocale, inChunk), shared);
-        if (args.revertible) await undo.recordWritten(trx, { runId, position: row.position, uid, attributes });
+        // one UPDATE of the handler's constant values: every row holds the same, recorded once
+        if (args.revertible) await undo.recordWritten(trx, { runId, position: row.position, uid, attributes, sameForEveryRow: updates === 1 });
         changed += ids.length;
       }, true);
       return changed;

@@ -257,16 +257,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         await this.recordRows(trx, { runId, position, uid, where: { id: { $in: rowIds } }, attributes });
         await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
         // a knex expression (`views + 1`) gives each row its own value
-        const constant = Object.values(data).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
-        if (!constant) return this.recordWritten(trx, { runId, position, uid, attributes });
-        const shared = trx
-          .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
-          .from({ t: tableOf(uid) })
-          .where('t.id', rowIds[0])
-          .toSQL();
-        const columns = ['runId', 'position', 'entry', 'kind', 'after'].map(u);
-        await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${shared.sql}`, [undoTable(), ...columns, ...shared.bindings]);
-        return;
+        const sameForEveryRow = Object.values(data).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
+        return this.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
       }
       const pairs = columnsOf(uid, attributes);
       const old = trx
@@ -282,17 +274,30 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
-    /** After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again after a further UPDATE). */
-    async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[] }) {
+    /**
+     * After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again
+     * after a further UPDATE). `sameForEveryRow`: the chunk's one UPDATE wrote constants, so every row
+     * recorded holds the same values: one shared record, read off the first of them, says so for all.
+     */
+    async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[]; sameForEveryRow?: boolean }) {
       const { runId, position, uid, attributes } = args;
+      const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
+      if (args.sameForEveryRow) {
+        const firstRow = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
+        const shared = trx
+          .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
+          .from({ t: tableOf(uid) })
+          .where('t.id', firstRow)
+          .toSQL();
+        const columns = ['runId', 'position', 'entry', 'kind', 'after'].map(u);
+        await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${shared.sql}`, [undoTable(), ...columns, ...shared.bindings]);
+        return;
+      }
       const written = trx
         .select(jsonOf(trx, 't', columnsOf(uid, attributes)))
         .from({ t: tableOf(uid) })
         .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
-      await trx(undoTable())
-        .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' })
-        .whereNot(u('entry'), SHARED_AFTER)
-        .update({ [u('after')]: written });
+      await trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).update({ [u('after')]: written });
     },
 
     // --------------------------------------------------------------------------- recording (documents mode)
