@@ -216,8 +216,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     // ------------------------------------------------------------------------------ recording (query mode)
 
-    /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes. */
-    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where; attributes: string[]; again?: boolean }) {
+    /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
+    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[]; attributes: string[]; again?: boolean }) {
       const { runId, position, uid, where, attributes } = args;
       const query = trx
         .select(
@@ -229,7 +229,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           jsonOf(trx, 't', columnsOf(uid, attributes))
         )
         .from({ t: tableOf(uid) })
-        .whereIn('t.id', rowIds(uid, where));
+        // row ids as they are (no Query Engine where to compile for 500 of them), or a where's rows
+        .whereIn('t.id', Array.isArray(where) ? where : rowIds(uid, where));
       // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
       if (args.again) {
         query.whereNotExists(
@@ -254,7 +255,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { runId, position, uid, rowIds, data, attributes } = args;
       if (!rowIds.length) return;
       if (!isPostgres()) {
-        await this.recordRows(trx, { runId, position, uid, where: { id: { $in: rowIds } }, attributes });
+        await this.recordRows(trx, { runId, position, uid, where: rowIds, attributes });
         await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
         // a knex expression (`views + 1`) gives each row its own value
         const sameForEveryRow = Object.values(data).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
