@@ -7,6 +7,7 @@ import { getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { editableFields, type EditableField } from '../edit-fields/fields';
 import { applyPlan, planChunk, resolveTargets } from '../edit-fields/plan';
+import { createExportReader } from '../export-read';
 import { planColumns, type ColumnPlan, type FileParams } from './columns';
 import { comparable, currentCell, currentValue, parseCell } from './values';
 
@@ -55,6 +56,9 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
   const plan = planColumns(strapi, uid, upload.columns, params, (field) => permissions.canUseField(ability, uid, field, 'read'));
   const byName: Record<string, EditableField> = Object.create(null);
   for (const field of editableFields(strapi, uid)) byName[field.name] = field;
+  const scope = getService(strapi, 'selection').rowScope(uid, locale);
+  const relations = plan.fields.filter((f) => f.attribute.type === 'relation');
+  const scalars = plan.fields.filter((f) => f.attribute.type !== 'relation');
   return {
     strapi,
     uid,
@@ -65,9 +69,15 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
     mayUpdate: new Set(plan.fields.filter((f) => f.editable && permissions.canUseField(ability, uid, f.field, 'update')).map((f) => f.field)),
     index: await indexFile(strapi, upload, plan, locale),
     since: params.since ? new Date(params.since).getTime() : null,
-    relations: plan.fields.filter((f) => f.attribute.type === 'relation'),
-    scalars: plan.fields.filter((f) => f.attribute.type !== 'relation'),
-    scope: getService(strapi, 'selection').rowScope(uid, locale),
+    relations,
+    scalars,
+    /** a chunk's entries as the Query Engine's findMany answers them, read with knex (the export's reader) */
+    reader: createExportReader(strapi, uid, {
+      scope,
+      localized: false,
+      scalars: [...new Set(['updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...scalars.map((f) => f.field)])],
+      relations: relations.map((f) => f.field),
+    }),
     meta: strapi.db.metadata.get(uid as any) as any,
     localized: isLocalized(model),
     /** keys of the file that named an entry of the selection */
@@ -83,7 +93,7 @@ type Prepared = Awaited<ReturnType<typeof prepare>>;
  * taking each value per field (what the run writes set-based) and before → after (what the preview shows).
  */
 async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, describe: boolean) {
-  const { strapi, uid, model, upload, plan, index, scalars, relations, scope, mayUpdate, since, matched, listed, byName } = prepared;
+  const { strapi, uid, model, upload, plan, index, relations, reader, mayUpdate, since, matched, listed, byName } = prepared;
   /** the message of an entry's invalid or forbidden cell: listed in the run's message, and in the dry run's report */
   const messages = new Map<string, string>();
   const note = (documentId: string, text: string) => {
@@ -91,11 +101,7 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
     listed.total += 1;
     if (listed.items.length < LISTED) listed.items.push(text);
   };
-  const current = (await strapi.db.query(uid as any).findMany({
-    select: ['id', 'documentId', 'updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...scalars.map((f) => f.field)],
-    where: { ...scope, documentId: { $in: documentIds } },
-    populate: Object.fromEntries(relations.map((f) => [f.field, { select: ['documentId'] }])),
-  })) as Array<Record<string, any>>;
+  const current = (await reader.rows(documentIds, trx)) as Array<Record<string, any>>;
   const found = new Map(current.map((entry) => [entry.documentId as string, entry]));
   const skipped = new Map<string, string>();
   const changes = new Map<string, PlannedField[]>();
