@@ -3,13 +3,14 @@ import { errors } from '@strapi/utils';
 import { SKIP_REASONS, runMessageId, type PlannedField, type UploadSummary } from '../../contracts';
 import type { UserAbility } from '../../services/access/permissions';
 import type { BulkActionDefinition, RunContext } from '../../types';
-import { getModel, isLocalized } from '../../utils/models';
+import { columnName, getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { editableFields, type EditableField } from '../edit-fields/fields';
-import { applyPlan, planChunk, resolveTargets } from '../edit-fields/plan';
+import { applyPlan, isPlainType, planChunk, resolveTargets } from '../edit-fields/plan';
 import { createExportReader } from '../export-read';
 import { planColumns, type ColumnPlan, type FileParams } from './columns';
 import { comparable, currentCell, currentValue, parseCell } from './values';
+import { columnUpdates, type ColumnWrite } from './write';
 
 /** How many invalid or forbidden cells the run's message names. */
 const LISTED = 20;
@@ -180,7 +181,7 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
       targets.set(`${column.field}\u0000${JSON.stringify(group.value)}`, rowIds);
     }
   }
-  return { skipped, changes, groups, targets, messages };
+  return { found, skipped, changes, groups, targets, messages };
 }
 
 /**
@@ -244,54 +245,73 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     let changed = 0;
 
     await run.eachChunk(async (documentIds, { trx, undo }) => {
-      const { skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, false);
+      const { found, skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, false);
       for (const [documentId, reason] of skipped) run.skip(documentId, reason);
       const changing = [...new Set([...groups.values()].flatMap((byValue) => [...byValue.values()].flatMap((g) => g.documentIds)))].filter((id) => !skipped.has(id));
       if (!changing.length) return;
 
-      // the rows the scalar updates touch: drafts of the run's locale, and of every locale for shared fields
-      let rowQuery = trx(meta.tableName)
-        .select('id', `${meta.attributes.documentId.columnName} as documentId`, ...(localized ? [`${meta.attributes.locale.columnName} as locale`] : []))
-        .whereIn(meta.attributes.documentId.columnName, changing);
-      if (model.options?.draftAndPublish) rowQuery = rowQuery.whereNull(meta.attributes.publishedAt.columnName);
-      const rows: Array<{ id: number; documentId: string; locale?: string }> = await rowQuery;
+      // the rows the scalar updates touch: drafts of the run's locale, and of every locale for shared
+      // fields; without locales those are the rows the plan read
+      let rows: Array<{ id: number; documentId: string; locale?: string }>;
+      if (localized) {
+        let rowQuery = trx(meta.tableName)
+          .select('id', `${meta.attributes.documentId.columnName} as documentId`, `${meta.attributes.locale.columnName} as locale`)
+          .whereIn(meta.attributes.documentId.columnName, changing);
+        if (model.options?.draftAndPublish) rowQuery = rowQuery.whereNull(meta.attributes.publishedAt.columnName);
+        rows = await rowQuery;
+      } else {
+        rows = changing.map((documentId) => ({ id: Number(found.get(documentId)!.id), documentId }));
+      }
       const rowIdsOf = (ids: string[], everyLocale: boolean) => {
         const wanted = new Set(ids);
         return rows.filter((row) => wanted.has(row.documentId) && (everyLocale || !localized || row.locale === run.locale)).map((row) => row.id);
       };
       const stamped = rowIdsOf(changing, true);
+      const now = new Date();
+      const stamp = { [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: run.user.id };
 
+      // plain columns: one UPDATE of every stamped row, the stamp with them (write.ts); the others
+      // through the Query Engine, which converts values as Strapi stores them
+      const writes: ColumnWrite[] = [];
+      const viaQueryEngine: Array<{ field: string; value: unknown; rowIds: number[] }> = [];
+      for (const column of plan.fields) {
+        if (column.attribute.type === 'relation') continue;
+        const columnGroups = [...(groups.get(column.field)?.values() ?? [])]
+          .map((group) => ({ value: group.value, rowIds: rowIdsOf(group.documentIds.filter((id) => !skipped.has(id)), !column.localized) }))
+          .filter((group) => group.rowIds.length);
+        if (isPlainType(column.attribute.type)) writes.push({ column: columnName(strapi, uid, column.field), type: column.attribute.type, groups: columnGroups });
+        else for (const group of columnGroups) viaQueryEngine.push({ field: column.field, ...group });
+      }
+      const updates = columnUpdates(trx, stamped, writes, stamp);
+
+      // PostgreSQL, the chunk one UPDATE of columns: the change and its undo record in one statement
+      if (undo?.update && columnsOnly && updates.length === 1 && !viaQueryEngine.length) {
+        await undo.update(stamped, updates[0], columnAttributes);
+        changed += changing.length;
+        return;
+      }
       let recorded: (() => Promise<void>) | null = null;
       if (undo && columnsOnly) await undo.columns({ id: { $in: stamped } }, columnAttributes);
       if (undo && !columnsOnly) recorded = await undo.drafts(changing);
-
-      const stamp = { updatedAt: new Date(), updatedBy: run.user.id };
-      // rows a column UPDATE writes take their stamp in it; the others are stamped after
-      const covered = new Set<number>();
-      for (const column of plan.fields) {
+      for (const data of updates) await trx(meta.tableName).whereIn('id', stamped).update(data);
+      for (const { field, value, rowIds } of viaQueryEngine) {
+        await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIds } }, data: { [field]: value } as any });
+      }
+      for (const column of relations) {
         for (const group of groups.get(column.field)?.values() ?? []) {
           const ids = group.documentIds.filter((id) => !skipped.has(id));
           if (!ids.length) continue;
-          if (column.attribute.type === 'relation') {
-            const field = byName[column.field];
-            const targetRowIds = targets.get(`${column.field}\u0000${JSON.stringify(group.value)}`) ?? [];
-            const op = targetRowIds.length ? 'set' : 'clear';
-            const chunkPlan = await planChunk(
-              { strapi, uid, locale: run.locale, dialect, changes: [{ change: { field: column.field, op, value: group.value ?? undefined }, field, targetRowIds }] },
-              trx,
-              ids
-            );
-            await applyPlan(strapi, uid, chunkPlan, trx, run.user.id);
-          } else {
-            // through the query engine: it converts values as Strapi stores them
-            const rowIds = rowIdsOf(ids, !column.localized);
-            await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIds } }, data: { [column.field]: group.value, ...stamp } as any });
-            for (const id of rowIds) covered.add(id);
-          }
+          const field = byName[column.field];
+          const targetRowIds = targets.get(`${column.field}\u0000${JSON.stringify(group.value)}`) ?? [];
+          const op = targetRowIds.length ? 'set' : 'clear';
+          const chunkPlan = await planChunk(
+            { strapi, uid, locale: run.locale, dialect, changes: [{ change: { field: column.field, op, value: group.value ?? undefined }, field, targetRowIds }] },
+            trx,
+            ids
+          );
+          await applyPlan(strapi, uid, chunkPlan, trx, run.user.id, now);
         }
       }
-      const unstamped = stamped.filter((id) => !covered.has(id));
-      if (unstamped.length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: unstamped } }, data: stamp as any });
       if (undo && columnsOnly) await undo.written(columnAttributes);
       if (recorded) await recorded();
       changed += changing.length;
