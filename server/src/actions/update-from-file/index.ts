@@ -25,14 +25,17 @@ interface FileIndex {
 
 async function indexFile(strapi: Core.Strapi, upload: UploadSummary, plan: ColumnPlan, locale: string | null): Promise<FileIndex> {
   const index: FileIndex = { rows: new Map(), duplicates: new Set(), otherLocale: 0 };
-  for await (const entry of getService(strapi, 'uploads').rows(upload.id)) {
-    if (plan.localeIndex !== null && locale && entry.cells[plan.localeIndex] !== locale) {
-      index.otherLocale += 1;
-      continue;
+  for await (const part of getService(strapi, 'uploads').parts(upload.id)) {
+    for (let i = 0; i < part.rows.length; i += 1) {
+      const cells = part.rows[i];
+      if (plan.localeIndex !== null && locale && cells[plan.localeIndex] !== locale) {
+        index.otherLocale += 1;
+        continue;
+      }
+      const key = cells[plan.keyIndex];
+      if (index.rows.has(key)) index.duplicates.add(key);
+      else index.rows.set(key, { row: part.firstRow + i, cells });
     }
-    const key = entry.cells[plan.keyIndex];
-    if (index.rows.has(key)) index.duplicates.add(key);
-    else index.rows.set(key, entry);
   }
   return index;
 }
