@@ -62,7 +62,6 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
   for (const field of editableFields(strapi, uid)) byName[field.name] = field;
   const scope = getService(strapi, 'selection').rowScope(uid, locale);
   const relations = plan.fields.filter((f) => f.attribute.type === 'relation');
-  const scalars = plan.fields.filter((f) => f.attribute.type !== 'relation');
   return {
     strapi,
     uid,
@@ -74,12 +73,11 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
     index: await indexFile(strapi, upload, plan, locale),
     since: params.since ? new Date(params.since).getTime() : null,
     relations,
-    scalars,
     /** a chunk's entries as the Query Engine's findMany answers them, read with knex (the export's reader) */
     reader: createExportReader(strapi, uid, {
       scope,
       localized: false,
-      scalars: [...new Set(['updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...scalars.map((f) => f.field)])],
+      scalars: [...new Set(['updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...plan.fields.filter((f) => f.attribute.type !== 'relation').map((f) => f.field)])],
       relations: relations.map((f) => f.field),
     }),
     meta: strapi.db.metadata.get(uid as any) as any,
