@@ -611,6 +611,15 @@ function planMedia(strapi: Core.Strapi, plan: ChunkPlan, uid: string, c: Resolve
  */
 const PLAIN_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'boolean', 'datetime']);
 
+export const isPlainType = (type: string | undefined): boolean => type !== undefined && PLAIN_TYPES.has(type);
+
+/** A validated value of a plain type as the database takes it (what the Query Engine's `toDB` makes of it). */
+export const plainColumnValue = (type: string, value: unknown): unknown =>
+  value === null || value === undefined ? null
+  : type === 'datetime' ? new Date(value as string)
+  : type === 'biginteger' ? String(value)
+  : value;
+
 /**
  * The plan as one UPDATE, in knex terms (columns → values or expressions, the stamp included), when it
  * is exactly that: one group of rows, each of them stamped, plain columns only. Otherwise null, and
@@ -626,12 +635,8 @@ export function singleUpdate(strapi: Core.Strapi, uid: string, plan: ChunkPlan, 
   const data: Record<string, unknown> = { ...update.expressions };
   for (const [name, value] of Object.entries(update.values)) {
     const type = Object.hasOwn(attributes, name) ? attributes[name].type : undefined;
-    if (!type || !PLAIN_TYPES.has(type)) return null;
-    data[columnName(strapi, uid, name)] =
-      value === null || value === undefined ? null
-      : type === 'datetime' ? new Date(value as string)
-      : type === 'biginteger' ? String(value)
-      : value;
+    if (!type || !isPlainType(type)) return null;
+    data[columnName(strapi, uid, name)] = plainColumnValue(type, value);
   }
   data[columnName(strapi, uid, 'updatedAt')] = now;
   data[columnName(strapi, uid, 'updatedBy')] = userId;

@@ -3,12 +3,14 @@ import { errors } from '@strapi/utils';
 import { SKIP_REASONS, runMessageId, type PlannedField, type UploadSummary } from '../../contracts';
 import type { UserAbility } from '../../services/access/permissions';
 import type { BulkActionDefinition, RunContext } from '../../types';
-import { getModel, isLocalized } from '../../utils/models';
+import { columnName, getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { editableFields, type EditableField } from '../edit-fields/fields';
-import { applyPlan, planChunk, resolveTargets } from '../edit-fields/plan';
+import { applyPlan, isPlainType, planChunk, resolveTargets } from '../edit-fields/plan';
+import { createExportReader } from '../export-read';
 import { planColumns, type ColumnPlan, type FileParams } from './columns';
 import { comparable, currentCell, currentValue, parseCell } from './values';
+import { columnUpdates, type ColumnWrite } from './write';
 
 /** How many invalid or forbidden cells the run's message names. */
 const LISTED = 20;
@@ -23,14 +25,17 @@ interface FileIndex {
 
 async function indexFile(strapi: Core.Strapi, upload: UploadSummary, plan: ColumnPlan, locale: string | null): Promise<FileIndex> {
   const index: FileIndex = { rows: new Map(), duplicates: new Set(), otherLocale: 0 };
-  for await (const entry of getService(strapi, 'uploads').rows(upload.id)) {
-    if (plan.localeIndex !== null && locale && entry.cells[plan.localeIndex] !== locale) {
-      index.otherLocale += 1;
-      continue;
+  for await (const part of getService(strapi, 'uploads').parts(upload.id)) {
+    for (let i = 0; i < part.rows.length; i += 1) {
+      const cells = part.rows[i];
+      if (plan.localeIndex !== null && locale && cells[plan.localeIndex] !== locale) {
+        index.otherLocale += 1;
+        continue;
+      }
+      const key = cells[plan.keyIndex];
+      if (index.rows.has(key)) index.duplicates.add(key);
+      else index.rows.set(key, { row: part.firstRow + i, cells });
     }
-    const key = entry.cells[plan.keyIndex];
-    if (index.rows.has(key)) index.duplicates.add(key);
-    else index.rows.set(key, entry);
   }
   return index;
 }
@@ -55,6 +60,8 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
   const plan = planColumns(strapi, uid, upload.columns, params, (field) => permissions.canUseField(ability, uid, field, 'read'));
   const byName: Record<string, EditableField> = Object.create(null);
   for (const field of editableFields(strapi, uid)) byName[field.name] = field;
+  const scope = getService(strapi, 'selection').rowScope(uid, locale);
+  const relations = plan.fields.filter((f) => f.attribute.type === 'relation');
   return {
     strapi,
     uid,
@@ -65,9 +72,14 @@ async function prepare(strapi: Core.Strapi, uid: string, locale: string | null, 
     mayUpdate: new Set(plan.fields.filter((f) => f.editable && permissions.canUseField(ability, uid, f.field, 'update')).map((f) => f.field)),
     index: await indexFile(strapi, upload, plan, locale),
     since: params.since ? new Date(params.since).getTime() : null,
-    relations: plan.fields.filter((f) => f.attribute.type === 'relation'),
-    scalars: plan.fields.filter((f) => f.attribute.type !== 'relation'),
-    scope: getService(strapi, 'selection').rowScope(uid, locale),
+    relations,
+    /** a chunk's entries as the Query Engine's findMany answers them, read with knex (the export's reader) */
+    reader: createExportReader(strapi, uid, {
+      scope,
+      localized: false,
+      scalars: [...new Set(['updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...plan.fields.filter((f) => f.attribute.type !== 'relation').map((f) => f.field)])],
+      relations: relations.map((f) => f.field),
+    }),
     meta: strapi.db.metadata.get(uid as any) as any,
     localized: isLocalized(model),
     /** keys of the file that named an entry of the selection */
@@ -83,7 +95,7 @@ type Prepared = Awaited<ReturnType<typeof prepare>>;
  * taking each value per field (what the run writes set-based) and before → after (what the preview shows).
  */
 async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, describe: boolean) {
-  const { strapi, uid, model, upload, plan, index, scalars, relations, scope, mayUpdate, since, matched, listed, byName } = prepared;
+  const { strapi, uid, model, upload, plan, index, relations, reader, mayUpdate, since, matched, listed, byName } = prepared;
   /** the message of an entry's invalid or forbidden cell: listed in the run's message, and in the dry run's report */
   const messages = new Map<string, string>();
   const note = (documentId: string, text: string) => {
@@ -91,11 +103,7 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
     listed.total += 1;
     if (listed.items.length < LISTED) listed.items.push(text);
   };
-  const current = (await strapi.db.query(uid as any).findMany({
-    select: ['id', 'documentId', 'updatedAt', ...(plan.key !== 'documentId' ? [plan.key] : []), ...scalars.map((f) => f.field)],
-    where: { ...scope, documentId: { $in: documentIds } },
-    populate: Object.fromEntries(relations.map((f) => [f.field, { select: ['documentId'] }])),
-  })) as Array<Record<string, any>>;
+  const current = (await reader.rows(documentIds, trx)) as Array<Record<string, any>>;
   const found = new Map(current.map((entry) => [entry.documentId as string, entry]));
   const skipped = new Map<string, string>();
   const changes = new Map<string, PlannedField[]>();
@@ -174,7 +182,7 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
       targets.set(`${column.field}\u0000${JSON.stringify(group.value)}`, rowIds);
     }
   }
-  return { skipped, changes, groups, targets, messages };
+  return { found, skipped, changes, groups, targets, messages };
 }
 
 /**
@@ -238,54 +246,73 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     let changed = 0;
 
     await run.eachChunk(async (documentIds, { trx, undo }) => {
-      const { skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, false);
+      const { found, skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, false);
       for (const [documentId, reason] of skipped) run.skip(documentId, reason);
       const changing = [...new Set([...groups.values()].flatMap((byValue) => [...byValue.values()].flatMap((g) => g.documentIds)))].filter((id) => !skipped.has(id));
       if (!changing.length) return;
 
-      // the rows the scalar updates touch: drafts of the run's locale, and of every locale for shared fields
-      let rowQuery = trx(meta.tableName)
-        .select('id', `${meta.attributes.documentId.columnName} as documentId`, ...(localized ? [`${meta.attributes.locale.columnName} as locale`] : []))
-        .whereIn(meta.attributes.documentId.columnName, changing);
-      if (model.options?.draftAndPublish) rowQuery = rowQuery.whereNull(meta.attributes.publishedAt.columnName);
-      const rows: Array<{ id: number; documentId: string; locale?: string }> = await rowQuery;
+      // the rows the scalar updates touch: drafts of the run's locale, and of every locale for shared
+      // fields; without locales those are the rows the plan read
+      let rows: Array<{ id: number; documentId: string; locale?: string }>;
+      if (localized) {
+        let rowQuery = trx(meta.tableName)
+          .select('id', `${meta.attributes.documentId.columnName} as documentId`, `${meta.attributes.locale.columnName} as locale`)
+          .whereIn(meta.attributes.documentId.columnName, changing);
+        if (model.options?.draftAndPublish) rowQuery = rowQuery.whereNull(meta.attributes.publishedAt.columnName);
+        rows = await rowQuery;
+      } else {
+        rows = changing.map((documentId) => ({ id: Number(found.get(documentId)!.id), documentId }));
+      }
       const rowIdsOf = (ids: string[], everyLocale: boolean) => {
         const wanted = new Set(ids);
         return rows.filter((row) => wanted.has(row.documentId) && (everyLocale || !localized || row.locale === run.locale)).map((row) => row.id);
       };
       const stamped = rowIdsOf(changing, true);
+      const now = new Date();
+      const stamp = { [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: run.user.id };
 
+      // plain columns: one UPDATE of every stamped row, the stamp with them (write.ts); the others
+      // through the Query Engine, which converts values as Strapi stores them
+      const writes: ColumnWrite[] = [];
+      const viaQueryEngine: Array<{ field: string; value: unknown; rowIds: number[] }> = [];
+      for (const column of plan.fields) {
+        if (column.attribute.type === 'relation') continue;
+        const columnGroups = [...(groups.get(column.field)?.values() ?? [])]
+          .map((group) => ({ value: group.value, rowIds: rowIdsOf(group.documentIds.filter((id) => !skipped.has(id)), !column.localized) }))
+          .filter((group) => group.rowIds.length);
+        if (isPlainType(column.attribute.type)) writes.push({ column: columnName(strapi, uid, column.field), type: column.attribute.type, groups: columnGroups });
+        else for (const group of columnGroups) viaQueryEngine.push({ field: column.field, ...group });
+      }
+      const updates = columnUpdates(trx, stamped, writes, stamp);
+
+      // PostgreSQL, the chunk one UPDATE of columns: the change and its undo record in one statement
+      if (undo?.update && columnsOnly && updates.length === 1 && !viaQueryEngine.length) {
+        await undo.update(stamped, updates[0], columnAttributes);
+        changed += changing.length;
+        return;
+      }
       let recorded: (() => Promise<void>) | null = null;
       if (undo && columnsOnly) await undo.columns({ id: { $in: stamped } }, columnAttributes);
       if (undo && !columnsOnly) recorded = await undo.drafts(changing);
-
-      const stamp = { updatedAt: new Date(), updatedBy: run.user.id };
-      // rows a column UPDATE writes take their stamp in it; the others are stamped after
-      const covered = new Set<number>();
-      for (const column of plan.fields) {
+      for (const data of updates) await trx(meta.tableName).whereIn('id', stamped).update(data);
+      for (const { field, value, rowIds } of viaQueryEngine) {
+        await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIds } }, data: { [field]: value } as any });
+      }
+      for (const column of relations) {
         for (const group of groups.get(column.field)?.values() ?? []) {
           const ids = group.documentIds.filter((id) => !skipped.has(id));
           if (!ids.length) continue;
-          if (column.attribute.type === 'relation') {
-            const field = byName[column.field];
-            const targetRowIds = targets.get(`${column.field}\u0000${JSON.stringify(group.value)}`) ?? [];
-            const op = targetRowIds.length ? 'set' : 'clear';
-            const chunkPlan = await planChunk(
-              { strapi, uid, locale: run.locale, dialect, changes: [{ change: { field: column.field, op, value: group.value ?? undefined }, field, targetRowIds }] },
-              trx,
-              ids
-            );
-            await applyPlan(strapi, uid, chunkPlan, trx, run.user.id);
-          } else {
-            // through the query engine: it converts values as Strapi stores them
-            const rowIds = rowIdsOf(ids, !column.localized);
-            await strapi.db.query(uid as any).updateMany({ where: { id: { $in: rowIds } }, data: { [column.field]: group.value, ...stamp } as any });
-            for (const id of rowIds) covered.add(id);
-          }
+          const field = byName[column.field];
+          const targetRowIds = targets.get(`${column.field}\u0000${JSON.stringify(group.value)}`) ?? [];
+          const op = targetRowIds.length ? 'set' : 'clear';
+          const chunkPlan = await planChunk(
+            { strapi, uid, locale: run.locale, dialect, changes: [{ change: { field: column.field, op, value: group.value ?? undefined }, field, targetRowIds }] },
+            trx,
+            ids
+          );
+          await applyPlan(strapi, uid, chunkPlan, trx, run.user.id, now);
         }
       }
-      const unstamped = stamped.filter((id) => !covered.has(id));
-      if (unstamped.length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: unstamped } }, data: stamp as any });
       if (undo && columnsOnly) await undo.written(columnAttributes);
       if (recorded) await recorded();
       changed += changing.length;
