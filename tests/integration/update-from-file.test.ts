@@ -242,6 +242,26 @@ describe('update from a file', () => {
     expect({ title: restored.title, views: restored.views }).toEqual({ title: original.title, views: original.views });
   });
 
+  it('undo puts back a file that gave every entry one value while leaving its other columns as they were', async () => {
+    // one new rating for all (shared by the locales: the chunk's UPDATE writes a constant to every row),
+    // titles unchanged and different per entry
+    const ids = (await enDrafts()).slice(6, 12);
+    const rowsOf = () => app.knex()('articles').whereIn('document_id', ids).orderBy('id').select('*');
+    const before = await rowsOf();
+    expect(before.some((row: any) => Number(row.rating) === 5)).toBe(false);
+    const lines = (await exportFile(ids, 'csv', 'en', ['title', 'rating'])).toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('documentId,locale,title,rating');
+    const edited = [lines[0], ...lines.slice(1).map((line) => line.replace(/,[^,]*$/, ',5'))];
+    const summary = await uploaded(edited.join('\r\n') + '\r\n', 'rated.csv');
+    const res = await apply(ids, { upload: summary.id });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: ids.length });
+    expect(new Set((await rowsOf()).filter((row: any) => row.published_at === null).map((row: any) => Number(row.rating)))).toEqual(new Set([5]));
+
+    const undo = await app.as('editor').post(`/bulk-actions/runs/${res.body.data.run.id}/revert`).send({});
+    expect(undo.body.data.run).toMatchObject({ action: 'revert', status: 'succeeded', succeeded: ids.length, skipped: 0 });
+    expect(await rowsOf()).toEqual(before);
+  });
+
   it('skips an entry changed after the dry run as changed-since', async () => {
     const ids = (await enDrafts()).slice(20, 22);
     const file = (await exportFile(ids, 'csv')).toString('utf8');

@@ -285,8 +285,8 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
       }
       const updates = columnUpdates(trx, stamped, writes, stamp);
 
-      // PostgreSQL, the chunk one UPDATE of columns: the change and its undo record in one statement
-      if (undo?.update && columnsOnly && updates.length === 1 && !viaQueryEngine.length) {
+      // the chunk one UPDATE of columns: the change and its undo record together (one statement on PostgreSQL)
+      if (undo && columnsOnly && updates.length === 1 && !viaQueryEngine.length) {
         await undo.update(stamped, updates[0], columnAttributes);
         changed += changing.length;
         return;

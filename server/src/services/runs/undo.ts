@@ -257,8 +257,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!isPostgres()) {
         await this.recordRows(trx, { runId, position, uid, where: rowIds, attributes });
         await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
-        // a knex expression (`views + 1`) gives each row its own value
-        const sameForEveryRow = Object.values(data).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
+        // every recorded column set to a constant: the rows hold the same afterwards (a knex
+        // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
+        const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
+        const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
         return this.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
       }
       const pairs = columnsOf(uid, attributes);
