@@ -31,6 +31,11 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     Date.now() - (strapi.config.get('plugin::bulk-actions.jobs') as PluginConfig['jobs']).staleAfterMs;
 
   const tally = (row: ChunkRow, outcomes: Outcomes): ChunkCounts => {
+    // every entry done (an export's chunks, most edits'): looking 500 fresh ids up in an empty object cost 0.3 ms a chunk
+    if (!Object.keys(outcomes).length) {
+      const entries = row.documentIds.length;
+      return { entries, succeeded: entries, skipped: 0, failed: 0, skippedReasons: {}, failures: [], localeCounts: {} };
+    }
     const skippedReasons: Record<string, number> = {};
     const failures: RunFailure[] = [];
     const localeCounts: Record<string, Record<string, number>> = {};
