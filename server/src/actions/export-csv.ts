@@ -44,17 +44,17 @@ const OUTPUTS: Record<ExportFormat, ActionOutput> = {
  * which the run's file assembly turns into the array or the workbook (services/runs/files.ts).
  */
 const writers: Record<ExportFormat, (columns: ReturnType<typeof exportColumns>) => { header: string; rows: (rows: any[]) => string }> = {
-  csv: ({ header, localized, relations }) => ({
-    header: csvLines([header]),
-    rows: (rows) =>
-      csvLines(
-        rows.map((row) => [
-          row.documentId,
-          ...(localized ? [row.locale] : []),
-          ...header.slice(localized ? 2 : 1).map((name) => (relations.includes(name) ? relationCell(row[name]) : cellOf(row[name]))),
-        ])
-      ),
-  }),
+  csv: ({ header, localized, relations }) => {
+    // each column's rendering decided once, not per cell
+    const cells = header.map((name, index): ((row: any) => string) => {
+      if (index === 0 || (localized && index === 1)) return (row) => row[name];
+      return relations.includes(name) ? (row) => relationCell(row[name]) : (row) => cellOf(row[name]);
+    });
+    return {
+      header: csvLines([header]),
+      rows: (rows) => csvLines(rows.map((row) => cells.map((cell) => cell(row)))),
+    };
+  },
   json: ({ header, localized, types }) => {
     const fields = header.slice(localized ? 2 : 1);
     return {
