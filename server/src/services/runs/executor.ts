@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, SKIP_REASONS, type Run, type RunNote, type RunStatus } from '../../contracts';
 import type { OutputSink } from './outputs';
 import { outputOf } from './files';
+import { outcomeOf } from './queue';
 import type { PluginConfig } from '../../config';
 import { createRunContext, RunCancelled, RunPaused } from './run-context';
 import { getService } from '../../utils/services';
@@ -186,7 +187,7 @@ const createExecutorService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (let row = await chunks.claim(runId, workerId); row && !seen.has(row.id); row = await chunks.claim(runId, workerId)) {
         seen.add(row.id);
         const outcomes = { ...(row.outcomes ?? {}) };
-        if (error) for (const id of row.documentIds) outcomes[id] = outcomes[id] ?? { failed: error.message };
+        if (error) for (const id of row.documentIds) outcomes[id] = outcomeOf(outcomes, id) ?? { failed: error.message };
         await chunks.process(runId, row, workerId, async () => outcomes);
       }
     },

@@ -22,6 +22,9 @@ export type Knex = Core.Strapi['db']['connection'];
  */
 export type EntryOutcome = ({ done: true } | { skipped: string } | { failed: string }) & { locales?: Record<string, string> };
 export type Outcomes = Record<string, EntryOutcome>;
+/** An entry's outcome, own properties only: a documentId such as `constructor` names no outcome. */
+export const outcomeOf = (outcomes: Outcomes, documentId: string): EntryOutcome | undefined =>
+  Object.hasOwn(outcomes, documentId) ? outcomes[documentId] : undefined;
 
 export interface ChunkRow {
   id: number;

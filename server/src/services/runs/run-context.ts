@@ -3,6 +3,7 @@ import type { RunNote } from '../../contracts';
 import type { ChunkTools, ChunkUndo, RunContext, RunUser } from '../../types';
 import { SKIP_REASONS } from '../../contracts';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
+import { outcomeOf } from './queue';
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
@@ -73,7 +74,7 @@ export function createRunContext(args: {
   const withLocales = (outcomes: Outcomes, documentId: string) => {
     const notes = Object.hasOwn(localeNotes, documentId) ? localeNotes[documentId] : undefined;
     if (!notes) return;
-    const outcome = outcomes[documentId];
+    const outcome = outcomeOf(outcomes, documentId);
     // done in some locale: the entry is done, whatever its outcome in the run's locale
     const done = Object.values(notes).includes('done') && !(outcome && 'failed' in outcome);
     outcomes[documentId] = { ...(done || !outcome ? { done: true as const } : outcome), locales: notes };
@@ -195,7 +196,7 @@ export function createRunContext(args: {
       const undo = getService(strapi, 'undo');
       const attributes = Object.keys(data);
       await walk(async (row, outcomes, trx) => {
-        const ids = row.documentIds.filter((id) => !outcomes[id]);
+        const ids = row.documentIds.filter((id) => !outcomeOf(outcomes, id));
         if (!ids.length) return;
         const stamp = { updatedAt: new Date(), updatedBy: user.id };
         const inChunk = { documentId: { $in: ids } };
@@ -218,7 +219,7 @@ export function createRunContext(args: {
     async eachChunk(fn) {
       await walk(async (row, outcomes, trx) => {
         // a chunk nobody worked before has no outcomes: looking its 500 fresh strings up in an empty object cost 0.5 ms a chunk
-        const ids = Object.keys(outcomes).length ? row.documentIds.filter((id) => !outcomes[id]) : row.documentIds.slice();
+        const ids = Object.keys(outcomes).length ? row.documentIds.filter((id) => !outcomeOf(outcomes, id)) : row.documentIds.slice();
         const buffer: string[] = [];
         if (ids.length) await fn(ids, tools(trx, buffer, row.position));
         // the chunk's text reaches the output in the transaction that completes the chunk
@@ -233,7 +234,7 @@ export function createRunContext(args: {
 
       await walk(async (row, outcomes) => {
         // entries with an outcome were processed before a restart: never twice
-        const ids = row.documentIds.filter((id) => !outcomes[id]);
+        const ids = row.documentIds.filter((id) => !outcomeOf(outcomes, id));
         const documents =
           options.load === false
             ? ids.map((documentId) => ({ documentId }))
@@ -268,12 +269,12 @@ export function createRunContext(args: {
             // undo: each permitted locale's versions before `fn`; kept for the locales `fn` did
             const before = args.revertible ? await undo.snapshotLocales(uid, id, permitted) : null;
             await fn({ ...(byId.get(id) as any), locales: permitted });
-            const notes = localeNotes[id] ?? {};
+            const notes = (Object.hasOwn(localeNotes, id) ? localeNotes[id] : undefined) ?? {};
             const done = permitted.filter((code) => notes[code] === 'done');
             if (before && done.length) {
               await undo.recordLocales({ runId, position: row.position, uid, documentId: id, before: Object.fromEntries(done.map((code) => [code, before[code]])) });
             }
-            if (!outcomes[id] && !done.length) {
+            if (!outcomeOf(outcomes, id) && !done.length) {
               // nothing done in any locale: the entry is skipped, for the first reason a locale gave
               const reasons = Object.values(notes);
               pending[id] = { skipped: reasons.find((reason) => reason !== SKIP_REASONS.forbidden) ?? reasons[0] ?? SKIP_REASONS.notFound };
@@ -285,7 +286,7 @@ export function createRunContext(args: {
             if (before) groupUndo.done.set(id, before);
           }
           // a skip() or fail() by `fn` stands; otherwise the entry is done
-          pending[id] = outcomes[id] ?? pending[id] ?? { done: true };
+          pending[id] = outcomeOf(outcomes, id) ?? outcomeOf(pending, id) ?? { done: true };
           withLocales(pending, id);
         };
         /** Forgets what a rolled-back group of entries did: they go back to having no outcome. */
