@@ -213,34 +213,65 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** INSERT INTO the undo table's `attributes` the rows of `select` (set-based: no record passes through Node). */
+  const insertRecords = (trx: Knex, attributes: string[], select: { toSQL(): { sql: string; bindings: readonly unknown[] } }) => {
+    const { sql, bindings } = select.toSQL();
+    const columns = attributes.map(u);
+    return trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${sql}`, [undoTable(), ...columns, ...bindings]);
+  };
+
+  /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
+  const recordRows = async (trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[]; attributes: string[]; again?: boolean }) => {
+    const { runId, position, uid, where, attributes } = args;
+    const query = trx
+      .select(
+        trx.raw('?', [runId]),
+        trx.raw('?', [position]),
+        `t.${columnName(strapi, uid, 'documentId')}`,
+        't.id',
+        trx.raw('?', ['columns']),
+        jsonOf(trx, 't', columnsOf(uid, attributes))
+      )
+      .from({ t: tableOf(uid) })
+      // row ids as they are (no Query Engine where to compile for 500 of them), or a where's rows
+      .whereIn('t.id', Array.isArray(where) ? where : rowIds(uid, where));
+    // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
+    if (args.again) {
+      query.whereNotExists(
+        trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).where(`k.${u('position')}`, position).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
+      );
+    }
+    await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before'], query);
+  };
+
+  /**
+   * After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again
+   * after a further UPDATE). `sameForEveryRow`: the chunk's one UPDATE wrote constants, so every row
+   * recorded holds the same values: one shared record, read off the first of them, says so for all.
+   */
+  const recordWritten = async (trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[]; sameForEveryRow?: boolean }) => {
+    const { runId, position, uid, attributes } = args;
+    const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
+    if (args.sameForEveryRow) {
+      const firstRow = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
+      const shared = trx
+        .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
+        .from({ t: tableOf(uid) })
+        .where('t.id', firstRow);
+      await insertRecords(trx, ['runId', 'position', 'entry', 'kind', 'after'], shared);
+      return;
+    }
+    const written = trx
+      .select(jsonOf(trx, 't', columnsOf(uid, attributes)))
+      .from({ t: tableOf(uid) })
+      .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
+    await trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).update({ [u('after')]: written });
+  };
+
   return {
     // ------------------------------------------------------------------------------ recording (query mode)
 
-    /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
-    async recordRows(trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[]; attributes: string[]; again?: boolean }) {
-      const { runId, position, uid, where, attributes } = args;
-      const query = trx
-        .select(
-          trx.raw('?', [runId]),
-          trx.raw('?', [position]),
-          `t.${columnName(strapi, uid, 'documentId')}`,
-          't.id',
-          trx.raw('?', ['columns']),
-          jsonOf(trx, 't', columnsOf(uid, attributes))
-        )
-        .from({ t: tableOf(uid) })
-        // row ids as they are (no Query Engine where to compile for 500 of them), or a where's rows
-        .whereIn('t.id', Array.isArray(where) ? where : rowIds(uid, where));
-      // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
-      if (args.again) {
-        query.whereNotExists(
-          trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).where(`k.${u('position')}`, position).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
-        );
-      }
-      const select = query.toSQL();
-      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before'].map(u);
-      await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${select.sql}`, [undoTable(), ...columns, ...select.bindings]);
-    },
+    recordRows,
 
     /**
      * A chunk's one UPDATE of these rows and its records. PostgreSQL: one statement. Every part of a
@@ -255,13 +286,13 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { runId, position, uid, rowIds, data, attributes } = args;
       if (!rowIds.length) return;
       if (!isPostgres()) {
-        await this.recordRows(trx, { runId, position, uid, where: rowIds, attributes });
+        await recordRows(trx, { runId, position, uid, where: rowIds, attributes });
         await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
         // every recorded column set to a constant: the rows hold the same afterwards (a knex
         // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
         const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
         const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
-        return this.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+        return recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
       }
       const pairs = columnsOf(uid, attributes);
       const old = trx
@@ -277,31 +308,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
-    /**
-     * After the chunk's UPDATE(s), in the same transaction: the values the chunk left, row by row (again
-     * after a further UPDATE). `sameForEveryRow`: the chunk's one UPDATE wrote constants, so every row
-     * recorded holds the same values: one shared record, read off the first of them, says so for all.
-     */
-    async recordWritten(trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[]; sameForEveryRow?: boolean }) {
-      const { runId, position, uid, attributes } = args;
-      const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
-      if (args.sameForEveryRow) {
-        const firstRow = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
-        const shared = trx
-          .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
-          .from({ t: tableOf(uid) })
-          .where('t.id', firstRow)
-          .toSQL();
-        const columns = ['runId', 'position', 'entry', 'kind', 'after'].map(u);
-        await trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${shared.sql}`, [undoTable(), ...columns, ...shared.bindings]);
-        return;
-      }
-      const written = trx
-        .select(jsonOf(trx, 't', columnsOf(uid, attributes)))
-        .from({ t: tableOf(uid) })
-        .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
-      await trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).update({ [u('after')]: written });
-    },
+    recordWritten,
 
     // --------------------------------------------------------------------------- recording (documents mode)
 
