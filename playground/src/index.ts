@@ -14,16 +14,20 @@ export default {
     }
   },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    // tests slow down the reads of a whole export chunk (hundreds of documentIds at once, which no
-    // per-document path does) so that a process can be killed mid-export
+    // tests slow down the reads of a whole chunk of articles (hundreds of documentIds at once, which
+    // no per-document path does) so that a process can be killed mid-run. The plugin reads them with
+    // knex, past the Query Engine's lifecycles, so the delay sits in the knex client every query and
+    // transaction of this process runs through (test processes only)
     const readDelayMs = Number(process.env.BULK_ACTIONS_TEST_READ_DELAY_MS ?? 0);
     if (process.env.BULK_ACTIONS_TEST_ACTIONS === 'true' && readDelayMs > 0) {
-      strapi.db.lifecycles.subscribe({
-        models: ['api::article.article'],
-        async beforeFindMany(event: any) {
-          if ((event.params?.where?.documentId?.$in?.length ?? 0) >= 100) await new Promise((resolve) => setTimeout(resolve, readDelayMs));
-        },
-      });
+      const client = strapi.db.connection.client as any;
+      const prototype = client.constructor.prototype;
+      const run = prototype._query;
+      const chunkRead = /^select .* from ["`]articles["`] .*["`]document_id["`] in \(/i;
+      prototype._query = async function (this: unknown, connection: unknown, query: { sql: string; bindings?: unknown[] }) {
+        if (chunkRead.test(query.sql) && (query.bindings?.length ?? 0) >= 100) await new Promise((resolve) => setTimeout(resolve, readDelayMs));
+        return run.call(this, connection, query);
+      };
     }
   },
 };
