@@ -10,26 +10,34 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Query mode: one UPDATE per chunk. `delayMs` slows each chunk so a test can stop the process
  * mid-run; `failAt`: the n-th chunk this handler meets throws after its UPDATE; `report`: the run's
- * message says how many transactions its chunks shared (the engine works fast chunks several to one).
+ * message says how many transactions its chunks shared (the engine works fast chunks several to one)
+ * and the most entries one call got; `maxEntries`: eachChunk's option (several chunks a call).
  */
-export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: number | null; report: boolean | null }> = {
+export const bumpViews: BulkActionDefinition<{ delayMs: number | null; failAt: number | null; report: boolean | null; maxEntries: number | null }> = {
   name: 'bump-views',
   label: 'Bump views (test fixture)',
   contentTypes: [ARTICLE],
   permissions: ['update'],
   mode: 'query',
-  form: { delayMs: { type: 'integer', min: 0, max: 10_000 }, failAt: { type: 'integer', min: 1, max: 10_000 }, report: { type: 'boolean' } },
+  form: {
+    delayMs: { type: 'integer', min: 0, max: 10_000 },
+    failAt: { type: 'integer', min: 1, max: 10_000 },
+    report: { type: 'boolean' },
+    maxEntries: { type: 'integer', min: 1, max: 10_000 },
+  },
   async handler(run) {
     let met = 0;
+    let largest = 0;
     const transactions = new Set<unknown>();
     await run.eachChunk(async (documentIds, { trx }) => {
       met += 1;
+      largest = Math.max(largest, documentIds.length);
       transactions.add(trx);
       await trx('articles').whereIn('document_id', documentIds).whereNull('published_at').increment('views', 1);
       if (run.params.failAt === met) throw new Error(`fixture failure at chunk ${met}`);
       if (run.params.delayMs) await sleep(run.params.delayMs);
-    });
-    if (run.params.report) run.message(`${met} chunks in ${transactions.size} transactions`);
+    }, run.params.maxEntries ? { maxEntries: run.params.maxEntries } : {});
+    if (run.params.report) run.message(`${met} chunks in ${transactions.size} transactions, at most ${largest} entries a call`);
   },
 };
 

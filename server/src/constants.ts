@@ -20,6 +20,15 @@ export const CHUNK_SIZE = { query: 500, documents: 50 } as const;
 export const BATCH = { forMs: 100, maxChunks: 32 } as const;
 
 /**
+ * Query mode: a handler that allows it (eachChunk's `maxEntries`) gets several consecutive chunks in
+ * one call while a call takes about `forMs` or less (see nextGroupSize in services/runs/chunks.ts).
+ */
+export const CHUNK_GROUP = { forMs: 40 } as const;
+
+/** The most entries one call of eachChunk gets (an `IN (...)` list per statement stays far under the databases' bind limits). */
+export const MAX_GROUP_ENTRIES = 4000;
+
+/**
  * Documents mode: the entries of a chunk share a transaction while it is younger than `forMs` (each
  * commit syncs SQLite's file; the bound keeps row locks short and other requests' queries waiting
  * little on SQLite's one connection).

@@ -62,11 +62,12 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
    */
   countLocale(documentId: string, locale: string, outcome: string): void;
   /**
-   * The selection's documentIds, chunk by chunk, for handlers that read or write in their own way.
-   * Each chunk runs in a transaction: write through `strapi.db.query()` (joins it on its own) or
-   * raw knex with `.transacting(tools.trx)`.
+   * The selection's documentIds, chunk by chunk (500 at a time), for handlers that read or write in
+   * their own way. Each chunk runs in a transaction: write through `strapi.db.query()` (joins it on
+   * its own) or raw knex with `.transacting(tools.trx)`. `maxEntries` (at most 4,000) lets a call
+   * take several consecutive chunks while calls stay quick (about 40 ms): fewer, larger statements.
    */
-  eachChunk(fn: (documentIds: string[], tools: ChunkTools) => Promise<void> | void): Promise<void>;
+  eachChunk(fn: (documentIds: string[], tools: ChunkTools) => Promise<void> | void, options?: { maxEntries?: number }): Promise<void>;
   /** Actions with `output`: the file's first line(s), written once (not again when a run resumes). */
   writeHeader(text: string): Promise<void>;
   /** Leave an entry out of the counts of done work, with a reason shown to the editor. */
@@ -118,6 +119,11 @@ export interface ChunkUndo {
    */
   update(rowIds: number[], data: Record<string, unknown>, attributes: string[]): Promise<void>;
   /**
+   * The same for the rows a condition picks (`where(prefix)`: a knex raw condition, column names after
+   * `prefix`), e.g. only rows whose value differs: resolves to the documentIds of the rows written.
+   */
+  updateWhere(where: (prefix: string) => ReturnType<Core.Strapi['db']['connection']['raw']>, data: Record<string, unknown>, attributes: string[]): Promise<string[]>;
+  /**
    * Before the change: these documents' drafts in the run's locale (every field, relations, media,
    * components). Call what it returns after the change: it records the rows as the change left them.
    */
@@ -146,7 +152,7 @@ export interface PreviewContext<Params extends Record<string, unknown> = Record<
   /** entries the run may act on */
   count: number;
   /** the selection's documentIds chunk by chunk (larger chunks than a run's: reads are cheap) */
-  eachChunk(fn: (documentIds: string[], tools: { trx: Core.Strapi['db']['connection'] }) => Promise<void> | void): Promise<void>;
+  eachChunk(fn: (documentIds: string[], tools: { trx: Core.Strapi['db']['connection'] }) => Promise<void> | void, options?: { maxEntries?: number }): Promise<void>;
   /** an entry the run would leave alone, and why (e.g. `unchanged`), with a message for the report (row, column, value) */
   skip(documentId: string, reason: string, message?: string): void;
   /** what the run would write to an entry; the preview keeps the first ones as its sample */

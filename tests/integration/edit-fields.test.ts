@@ -165,6 +165,24 @@ describe('edit fields', () => {
     expect(await fingerprint()).toBe(untouched);
   });
 
+  it('a chunk of changes to the entry itself: only the entries that change are written; the others are unchanged or invalid-value', async () => {
+    // title and stage are localized: the run writes them with one guarded UPDATE a chunk, and the
+    // entries it leaves out are planned to say why
+    const [changes, empties, holds] = [fresh(), fresh(), fresh()];
+    const k = app.knex();
+    const draft = (documentId: string) => k('articles').where({ document_id: documentId, locale: 'en' }).whereNull('published_at');
+    await draft(changes).update({ title: 'Sale A', stage: 'review' });
+    await draft(empties).update({ title: 'Sale', stage: 'review' });
+    await draft(holds).update({ title: 'Other', stage: 'trash' });
+    const before = await k('articles').whereIn('document_id', [empties, holds]).orderBy('id').select();
+    const res = await run([{ field: 'title', op: 'replace', value: { find: 'Sale', replace: '' } }, { field: 'stage', op: 'set', value: 'trash' }], [changes, empties, holds]);
+    expect(res.body.data.run).toMatchObject({ status: 'partial', succeeded: 1, skippedReasons: { 'invalid-value': 1, unchanged: 1 } });
+    // an empty title breaks `required`: the entry is left alone, stage included, and listed with its value
+    expect(res.body.data.run.message).toContain(`${empties} (title → "")`);
+    expect(await k('articles').whereIn('document_id', [empties, holds]).orderBy('id').select()).toEqual(before);
+    expect(await cm(changes)).toMatchObject({ title: ' A', stage: 'trash' });
+  });
+
   describe('relations', () => {
     it('manyToMany (owner side): add keeps order and appends, remove, set replaces in the order given, clear', async () => {
       const [news, sale, guide] = await tagIds();

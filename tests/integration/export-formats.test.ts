@@ -315,9 +315,9 @@ describe('export formats: JSON and XLSX next to CSV', () => {
       expect(res.status).toBe(202);
       const [final] = (await followRun(() => app.as('editor'), res.body.data.run.id, undefined, { intervalMs: 100 })).slice(-1);
       expect(final).toMatchObject({ status: 'succeeded', total: JOB_ROWS, succeeded: JOB_ROWS });
-      // several chunks, each its own part of the file
+      // several parts of the file: a run's first call takes one chunk, the next ones (while quick) several
       const parts = await app.knex()('bulk_actions_run_output_parts').where({ run_id: final.id }).count({ n: '*' }).first();
-      expect(Number(parts!.n)).toBeGreaterThanOrEqual(3);
+      expect(Number(parts!.n)).toBeGreaterThanOrEqual(2);
       return { final, download: () => app.as('editor').get(`/bulk-actions/runs/${final.id}/download`).buffer(true).parse(binary) };
     };
 

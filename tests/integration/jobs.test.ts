@@ -118,6 +118,26 @@ describe('background jobs', () => {
     expect(final.message).toMatch(/40 chunks in (\d+) transactions/);
     const transactions = Number(/40 chunks in (\d+) transactions/.exec(final.message)![1]);
     expect(transactions).toBeLessThan(40);
+    // without eachChunk's maxEntries a call gets one chunk
+    expect(final.message).toContain('at most 500 entries a call');
+  });
+
+  it('hands a handler that allows it several chunks a call while calls are quick: each entry once, each chunk done with its own counts', async () => {
+    const before = new Map<string, number>((await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views')).map((r: any) => [r.document_id, Number(r.views)]));
+    const res = await app.as('editor').post(actionUrl(ARTICLE, 'bump-views', 'run')).send({ selection: JOB_FILTER, params: { report: true, maxEntries: 2000 } });
+    const runId = res.body.data.run.id;
+    const [final] = (await followRun(() => app.as('editor'), runId)).slice(-1);
+    expect(final).toMatchObject({ status: 'succeeded', succeeded: 20_000, processed: 20_000 });
+    const [, calls, largest] = /(\d+) chunks in \d+ transactions, at most (\d+) entries a call/.exec(final.message)!.map(Number);
+    // calls grow from one chunk while they stay quick, up to the 2,000 entries allowed
+    expect(largest).toBeGreaterThan(500);
+    expect(largest).toBeLessThanOrEqual(2000);
+    expect(calls).toBeLessThan(40);
+    const after = await jobRows(app.knex()('articles').whereNull('published_at')).select('document_id', 'views');
+    expect(after.filter((r: any) => Number(r.views) === before.get(r.document_id)! + 1)).toHaveLength(20_000);
+    const chunks = await app.knex()('bulk_actions_run_chunks').where({ run_id: runId }).select('status', 'succeeded', 'failed');
+    expect(chunks).toHaveLength(40);
+    expect(chunks.every((c: any) => c.status === 'done' && Number(c.succeeded) === 500 && Number(c.failed) === 0)).toBe(true);
   });
 
   it('lets only the owner or a runs.read holder see or cancel a job', async () => {

@@ -130,12 +130,12 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
     const reader = createExportReader(strapi, uid, { scope, localized, scalars, relations });
 
     await run.writeHeader(writer.header);
-    // chunk by chunk (500 documentIds of the frozen selection): never the whole result in memory
+    // chunk by chunk (500 to 4,000 documentIds of the frozen selection, as fast as they go): never the whole result in memory
     await run.eachChunk(async (documentIds, { trx, write }) => {
       const rows = await reader.rows(documentIds, trx);
       // the rows are rendered in a turn of their own: a chunk's reads and its text are two short stretches, not one
       await yieldToEventLoop();
       write(writer.rows(rows));
-    });
+    }, { maxEntries: 4000 });
   },
 };

@@ -5,7 +5,7 @@ import { errors } from '@strapi/utils';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
-import { applyPlan, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
+import { applyPlan, guardedUpdate, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
 import { actsOnAllLocales, allLocalesField, refuseAllLocalesChanges, updateOtherLocales } from './all-locales';
 
 /** How many entries with an invalid result the run's message names. */
@@ -14,6 +14,13 @@ const LISTED_INVALID = 20;
 const describeValue = (value: unknown) => (value === null || value === undefined ? 'empty' : JSON.stringify(value));
 
 type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Entries one chunk call may take: the plan's guard binds the chunk's row ids once per change
+ * (planChunk), so many changes mean fewer entries, keeping a statement's bindings under ~25,000
+ * (SQLite allows 32,766). Never under a chunk of 500.
+ */
+const entriesPerCall = (changes: number) => Math.max(500, Math.min(4000, Math.floor(25_000 / (changes + 1))));
 
 /** How many of these documents have a published version in the run's locale (their live version). */
 async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: string | null }, trx: any, documentIds: string[]) {
@@ -184,7 +191,25 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     let changed = 0;
     let invalidCount = 0;
     const listed: string[] = [];
-    await run.eachChunk(async (documentIds, { trx, undo }) => {
+    // the common edit (plain columns of the drafts in one locale) as one guarded UPDATE a chunk, no row read first
+    const guarded = !run.params.published && !actsOnAllLocales(run) ? guardedUpdate({ strapi, uid, locale: run.locale, dialect, changes }) : null;
+    await run.eachChunk(async (chunkIds, { trx, undo }) => {
+      let documentIds = chunkIds;
+      if (guarded) {
+        const now = new Date();
+        const data = { ...guarded.data, [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: run.user.id };
+        const written = new Set(
+          undo
+            ? await undo.updateWhere((prefix) => guarded.where(chunkIds, prefix), data, columnAttributes)
+            : (await trx(strapi.db.metadata.get(uid as any).tableName).where(guarded.where(chunkIds)).update(data).returning(columnName(strapi, uid, 'documentId'))).map(
+                (row: Record<string, string>) => row[columnName(strapi, uid, 'documentId')]
+              )
+        );
+        changed += written.size;
+        if (written.size === chunkIds.length) return;
+        // the others are not found, unchanged or invalid: the plan says which (and writes any it finds changing)
+        documentIds = chunkIds.filter((documentId) => !written.has(documentId));
+      }
       const plan = await planVersions({ strapi, uid, locale: run.locale, dialect, changes }, trx, documentIds, Boolean(run.params.published));
       for (const documentId of plan.notFound) run.skip(documentId, SKIP_REASONS.notFound);
       // the entry already holds the result: nothing is written, its updatedAt stays
@@ -199,7 +224,8 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       changed += documentIds.length - plan.notFound.length - plan.invalid.length - plan.unchanged.length;
       const now = new Date();
       // one UPDATE of plain columns: the change and its undo record together (cheaper than the three steps below)
-      const single = undo && columnsOnly && !plan.published && !actsOnAllLocales(run) ? singleUpdate(strapi, uid, plan.draft, run.user.id, now) : null;
+      // (not after the guarded UPDATE: its shared record of the chunk's values is written already)
+      const single = undo && columnsOnly && !guarded && !plan.published && !actsOnAllLocales(run) ? singleUpdate(strapi, uid, plan.draft, run.user.id, now) : null;
       if (undo && single) {
         await undo.update(single.rowIds, single.data, columnAttributes);
         return;
@@ -221,7 +247,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       if (undo && columnsOnly && written.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
       if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
-    });
+    }, { maxEntries: entriesPerCall(changes.length) });
 
     const fields = run.params.changes.map((change) => change.field).join(', ');
     const verb = run.params.changes.every((change) => change.op === 'set') ? 'set' : 'changed';

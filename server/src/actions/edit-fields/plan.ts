@@ -403,12 +403,17 @@ const differs = (dialect: Dialect, left: string) => (dialect === 'postgres' ? `$
  * `ref` names a column as the query sees it (qualified by its table's alias).
  */
 function anyDiffers(knex: Knex, dialect: Dialect, changes: ColumnChange[], alias: string, ref = (column: string) => column): Raw {
+  return knex.raw('CASE WHEN ? THEN 1 ELSE 0 END AS ??', [differsCondition(knex, dialect, changes, ref), alias]);
+}
+
+/** True when a row's column differs from what some change writes (`ref` names a column as the query sees it). */
+function differsCondition(knex: Knex, dialect: Dialect, changes: ColumnChange[], ref: (column: string) => string): Raw {
   const terms = changes.map((sql) =>
     sql.expression
       ? { sql: dialect === 'postgres' ? '? IS DISTINCT FROM ??' : 'NOT (? IS ??)', bindings: [sql.expression(ref(sql.column)), ref(sql.column)] }
       : { sql: differs(dialect, '??'), bindings: [ref(sql.column), sql.value ?? null] }
   );
-  return knex.raw(`CASE WHEN ${terms.map((term) => term.sql).join(' OR ')} THEN 1 ELSE 0 END AS ??`, [...terms.flatMap((term) => term.bindings), alias]);
+  return knex.raw(`(${terms.map((term) => term.sql).join(' OR ')})`, terms.flatMap((term) => term.bindings));
 }
 
 /** The column of the chunk's row read that says whether a row differs from a group's results (localized or shared columns). */
@@ -680,4 +685,50 @@ export async function applyPlan(strapi: Core.Strapi, uid: string, plan: ChunkPla
   }
   const unstamped = plan.stampRowIds.filter((id) => !stamped.has(id));
   if (unstamped.length) await strapi.db.query(uid as any).updateMany({ where: { id: { $in: unstamped } }, data: stamp as any });
+}
+
+/** A chunk's change as one UPDATE whose WHERE picks the rows to write (see guardedUpdate). */
+export interface GuardedUpdate {
+  /** the rows of these entries the change writes, with `prefix` before column names (e.g. `t.`) */
+  where: (documentIds: string[], prefix?: string) => Raw;
+  /** columns → values or expressions, without the stamp */
+  data: Record<string, unknown>;
+}
+
+/**
+ * The common edit without the chunk's row read: every change a plain column of the rows of one
+ * group (the drafts of the run's locale; every change localized, or a type without locales), on
+ * SQLite or PostgreSQL. Its WHERE holds the plan's rules: the entry's row exists, some column
+ * differs from its result (unchanged entries are not written) and no result breaks a rule (the
+ * guard). The entries it does not write are left to planChunk, which says why (not-found, unchanged,
+ * invalid-value). Null when the changes need the full plan.
+ */
+export function guardedUpdate(ctx: PlanContext): GuardedUpdate | null {
+  const { strapi, uid, locale, dialect } = ctx;
+  if (!['sqlite', 'postgres'].includes(strapi.db.dialect.client as string) || ctx.version === 'published') return null;
+  const model: Model = getModel(strapi, uid);
+  if (isLocalized(model) && (!locale || ctx.changes.some((c) => !c.field.localized))) return null;
+  if (!ctx.changes.length || ctx.changes.some((c) => c.field.kind !== 'column' || !isPlainType(c.field.attribute.type))) return null;
+  const knex = strapi.db.connection;
+  const col = (name: string) => columnName(strapi, uid, name);
+  const columns = ctx.changes.map((c) => columnChange(knex, dialect, c.field, c.change, col(c.field.name)));
+  const data: Record<string, unknown> = {};
+  ctx.changes.forEach((c, i) => {
+    const sql = columns[i];
+    data[sql.column] = sql.expression ? sql.expression(sql.column) : plainColumnValue(c.field.attribute.type, c.change.op === 'clear' ? null : c.change.value);
+  });
+  const guards = columns.filter((sql) => sql.invalid);
+  const where = (documentIds: string[], prefix = '') => {
+    const ref = (column: string) => `${prefix}${column}`;
+    const terms: Array<{ sql: string; bindings: unknown[] }> = [
+      { sql: `?? IN (${documentIds.map(() => '?').join(', ') || 'NULL'})`, bindings: [ref(col('documentId')), ...documentIds] },
+    ];
+    if (hasDraftAndPublish(model)) terms.push({ sql: '?? IS NULL', bindings: [ref(col('publishedAt'))] });
+    if (isLocalized(model)) terms.push({ sql: '?? = ?', bindings: [ref(col('locale')), locale] });
+    terms.push({ sql: '?', bindings: [differsCondition(knex, dialect, columns, ref)] });
+    // a guard that is NULL (a NULL in its arithmetic) leaves the row to planChunk, which decides as before
+    for (const sql of guards) terms.push({ sql: 'NOT COALESCE(?, TRUE)', bindings: [sql.invalid!(ref(sql.column))] });
+    return knex.raw(terms.map((term) => term.sql).join(' AND '), terms.flatMap((term) => term.bindings));
+  };
+  return { where, data };
 }

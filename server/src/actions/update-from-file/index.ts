@@ -316,7 +316,8 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
       if (undo && columnsOnly) await undo.written(columnAttributes);
       if (recorded) await recorded();
       changed += changing.length;
-    });
+      // several chunks a call while they are quick (a column's CASE is split past 20,000 bindings, see write.ts)
+    }, { maxEntries: 2000 });
 
     run.message({
       text: `${changed} ${changed === 1 ? 'entry' : 'entries'} updated from the file ${fileLabel(upload)}`,

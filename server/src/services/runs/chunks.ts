@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { RunFailure } from '../../contracts';
 import type { PluginConfig } from '../../config';
-import { MAX_FAILURES } from '../../constants';
+import { CHUNK_GROUP, MAX_FAILURES } from '../../constants';
 import { chunk } from '../../utils/arrays';
 import { yieldToEventLoop } from '../../utils/event-loop';
-import { addCountsByKey, addLocaleCounts, createQueue, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
+import { addCountsByKey, addLocaleCounts, createQueue, outcomeOf, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
 export type { ChunkRow, EntryOutcome, Outcomes } from './queue';
 
@@ -18,6 +18,33 @@ export class ChunkLost extends Error {
 
 /** The run finished (settled) while this chunk was in hand: its transaction rolls back. */
 class RunSettled extends Error {}
+
+/** How many chunks one call of a query-mode handler takes: `size` now, at most `max` (see processBatch). */
+export interface ChunkGroup {
+  size: number;
+  max: number;
+}
+
+/**
+ * The next group's size from the last one's: as many chunks as fit in CHUNK_GROUP.forMs at the pace
+ * just measured, at most twice as many as before (one slow group of a run that sped up costs little),
+ * at least one. The event loop waits for a whole group, so the bound also keeps its lag low.
+ */
+export const nextGroupSize = (group: ChunkGroup, chunks: number, ms: number) => {
+  const fit = Math.floor(CHUNK_GROUP.forMs / Math.max(ms / chunks, 0.01));
+  return Math.max(1, Math.min(group.max, chunks * 2, fit));
+};
+
+/** A chunk's own outcomes out of its group's (entries of other chunks left out). */
+const outcomesOfChunk = (row: ChunkRow, outcomes: Outcomes): Outcomes => {
+  const own: Outcomes = {};
+  if (!Object.keys(outcomes).length) return own;
+  for (const documentId of row.documentIds) {
+    const outcome = outcomeOf(outcomes, documentId);
+    if (outcome) own[documentId] = outcome;
+  }
+  return own;
+};
 
 /**
  * The frozen selection of a run, stored as ordered chunks of documentIds. Every worker of every
@@ -145,7 +172,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * worker's (done, or taken over) or the run was settled meanwhile.
      */
     async process(runId: number, row: ChunkRow, workerId: string, work: (trx: Knex) => Promise<Outcomes>): Promise<boolean> {
-      return (await this.processBatch(runId, row, workerId, work)).length > 0;
+      return (await this.processBatch(runId, row, workerId, (trx) => work(trx))).length > 0;
     },
 
     /**
@@ -154,13 +181,18 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * of the run's counters for them all, where a commit costs as much as the work of a chunk
      * (SQLite syncs its file on each). Each chunk is still completed with its own outcomes, so a
      * crash resumes at a chunk boundary as before, and a transaction that fails leaves every chunk
-     * of it pending. The time bound keeps row locks short; a turn of the event loop between chunks
-     * lets requests be read meanwhile (their queries wait for the commit on SQLite). Returns the
-     * chunks completed (none: the first was no longer ours, or the run was settled meanwhile).
+     * of it pending. The time bound keeps row locks short; a turn of the event loop between groups
+     * lets requests be read meanwhile (their queries wait for the commit on SQLite).
+     *
+     * `group`: `work` takes several consecutive chunks at once (up to `group.max`) while they are
+     * quick, sized by how long the last group took (see nextGroupSize): a statement per chunk costs
+     * about as much as its rows, so fewer, larger statements make the run faster; the size is carried
+     * from one call to the next in `group.size`. Returns the chunks completed (none: the first was no
+     * longer ours, or the run was settled meanwhile).
      */
     async processBatch(
-      runId: number, first: ChunkRow, workerId: string, work: (trx: Knex, row: ChunkRow) => Promise<Outcomes>,
-      { forMs = 0, maxChunks = 1 }: { forMs?: number; maxChunks?: number } = {}
+      runId: number, first: ChunkRow, workerId: string, work: (trx: Knex, rows: ChunkRow[]) => Promise<Outcomes>,
+      { forMs = 0, maxChunks = 1, group = { size: 1, max: 1 } }: { forMs?: number; maxChunks?: number; group?: ChunkGroup } = {}
     ): Promise<ChunkRow[]> {
       const started = Date.now();
       try {
@@ -168,15 +200,23 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (!(await queue.lockOwnChunk(trx, first.id, workerId))) return [];
           const done: ChunkRow[] = [];
           const total: ChunkCounts = { entries: 0, succeeded: 0, skipped: 0, failed: 0, skippedReasons: {}, failures: [], localeCounts: {} };
-          for (let row: ChunkRow | null = first; row; ) {
-            const outcomes = await work(trx, row);
-            const counts = tally(row, outcomes);
-            await queue.completeChunk(trx, row.id, outcomes, counts);
-            addCounts(total, counts);
-            done.push(row);
-            // the claim locks the next chunk in this transaction (done ones are no longer claimable)
-            row = done.length < maxChunks && Date.now() - started < forMs ? await queue.claimChunk(runId, workerId, staleBefore(), trx) : null;
-            if (row) await yieldToEventLoop();
+          // the claims lock the next chunks in this transaction (done ones are no longer claimable, ones in hand are left out)
+          const claimNext = (inHand: ChunkRow[]) => queue.claimChunk(runId, workerId, staleBefore(), trx, inHand.map((row) => row.id));
+          for (let rows: ChunkRow[] = [first]; rows.length; ) {
+            for (let next; rows.length < Math.min(group.size, maxChunks - done.length) && (next = await claimNext(rows)); ) rows.push(next);
+            const groupStarted = performance.now();
+            const outcomes = await work(trx, rows);
+            for (const row of rows) {
+              const own = rows.length === 1 ? outcomes : outcomesOfChunk(row, outcomes);
+              const counts = tally(row, own);
+              await queue.completeChunk(trx, row.id, own, counts);
+              addCounts(total, counts);
+              done.push(row);
+            }
+            group.size = nextGroupSize(group, rows.length, performance.now() - groupStarted);
+            const next = done.length < maxChunks && Date.now() - started < forMs ? await claimNext([]) : null;
+            rows = next ? [next] : [];
+            if (next) await yieldToEventLoop();
           }
           if (!(await queue.addToRun(trx, runId, total))) throw new RunSettled();
           return done;

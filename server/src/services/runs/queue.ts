@@ -246,8 +246,9 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
      * run (the plan PostgreSQL picks, for one, while the chunks table has no statistics yet) and the
      * other instances' workers found nothing left to claim.
      */
-    async claimChunk(runId: number, workerId: string, staleBefore: number, db: Knex = knex()): Promise<ChunkRow | null> {
-      const pick = claimable(db(chunks()).select('id').where(c('runId'), runId), workerId, staleBefore).orderBy(c('position')).limit(1);
+    async claimChunk(runId: number, workerId: string, staleBefore: number, db: Knex = knex(), inHand: number[] = []): Promise<ChunkRow | null> {
+      // `inHand`: chunks this worker claimed in the same transaction and has not completed yet (a group)
+      const pick = claimable(db(chunks()).select('id').where(c('runId'), runId), workerId, staleBefore).whereNotIn('id', inHand).orderBy(c('position')).limit(1);
       if (isPostgres()) pick.forUpdate().skipLocked();
       const rows = await claimable(db(chunks()).where('id', pick), workerId, staleBefore)
         .update({ [c('claimedBy')]: workerId, [c('heartbeat')]: Date.now() })

@@ -7,10 +7,13 @@ import { outcomeOf } from './queue';
 import type { OutputSink } from './outputs';
 import { getService } from '../../utils/services';
 import { getModel } from '../../utils/models';
-import { BATCH, CHUNK_SIZE, DOCUMENT_GROUP } from '../../constants';
+import { BATCH, CHUNK_SIZE, DOCUMENT_GROUP, MAX_GROUP_ENTRIES } from '../../constants';
 import { yieldToEventLoop } from '../../utils/event-loop';
 import type { UserAbility } from '../access/permissions';
 import type { DocumentVersions } from './undo';
+
+/** updateAll binds a chunk's ids once per UPDATE: it takes groups of chunks up to the limit. */
+const UPDATE_ALL_ENTRIES = MAX_GROUP_ENTRIES;
 
 /** Thrown inside a pass when the run was cancelled; the executor turns it into status `cancelled`. */
 export class RunCancelled extends Error {
@@ -63,7 +66,7 @@ export function createRunContext(args: {
   const model = getModel(strapi, uid);
   const messages: RunNote[] = [];
   /** outcomes of the chunk being processed (skip/fail address entries of this chunk) */
-  let current: { row: ChunkRow; ids: Set<string>; outcomes: Outcomes } | null = null;
+  let current: { ids: Set<string>; outcomes: Outcomes } | null = null;
   /** what happened to each locale version of the chunk's entries (runs over every locale) */
   let localeNotes: Record<string, Record<string, string>> = {};
   let passes = 0;
@@ -81,6 +84,13 @@ export function createRunContext(args: {
     delete localeNotes[documentId];
   };
 
+  /** The entries of these chunks still to work, in selection order: those without an outcome (from before a restart). */
+  const entriesToWork = (rows: ChunkRow[], outcomes: Outcomes) => {
+    const ids = rows.length === 1 ? rows[0].documentIds : rows.flatMap((row) => row.documentIds);
+    // a chunk nobody worked before has no outcomes: looking its 500 fresh strings up in an empty object cost 0.5 ms a chunk
+    return Object.keys(outcomes).length ? ids.filter((id) => !outcomeOf(outcomes, id)) : ids.slice();
+  };
+
   const record = (documentId: string, outcome: EntryOutcome) => {
     if (!current || !current.ids.has(documentId)) {
       throw new Error(`skip()/fail() must name an entry of the chunk being processed ("${documentId}" is not)`);
@@ -91,14 +101,17 @@ export function createRunContext(args: {
   /**
    * The one primitive: claim a chunk, work it, complete it, until none is left to claim.
    * `transactional`: the chunk's work, its output and its completion commit together (query mode,
-   * eachChunk). Otherwise (documents mode) entries commit with their outcomes, in groups (see
-   * eachDocument), and the chunk completes afterwards. Cancel and shutdown are checked between chunks.
+   * eachChunk); `maxEntries` lets one call of `handle` take several consecutive chunks while they
+   * are quick (see processBatch). Otherwise (documents mode) `handle` gets one chunk, entries commit
+   * with their outcomes in groups (see eachDocument), and the chunk completes afterwards. Cancel
+   * and shutdown are checked between calls.
    */
-  const walk = async (handle: (row: ChunkRow, outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean) => {
+  const walk = async (handle: (rows: ChunkRow[], outcomes: Outcomes, trx?: any) => Promise<void>, transactional: boolean, maxEntries: number = CHUNK_SIZE.query) => {
     passes += 1;
     if (passes > 1) throw new Error('A handler makes one pass over the selection (updateAll, eachDocument or eachChunk)');
     const chunks = getService(strapi, 'chunks');
     const seen = new Set<number>();
+    const group = { size: 1, max: Math.max(1, Math.floor(maxEntries / CHUNK_SIZE.query)) };
     for (;;) {
       await yieldToEventLoop();
       const stop = await args.shouldStop();
@@ -108,12 +121,12 @@ export function createRunContext(args: {
       // a chunk we could not complete comes back to us: leave it (the run is settled or taken over)
       if (!row || seen.has(row.id)) return;
       seen.add(row.id);
-      const work = async (chunkRow: ChunkRow, trx?: any): Promise<Outcomes> => {
-        const outcomes: Outcomes = { ...(chunkRow.outcomes ?? {}) };
-        current = { row: chunkRow, ids: new Set(chunkRow.documentIds), outcomes };
+      const work = async (rows: ChunkRow[], trx?: any): Promise<Outcomes> => {
+        const outcomes: Outcomes = Object.assign({}, ...rows.map((chunkRow) => chunkRow.outcomes ?? {}));
+        current = { ids: new Set(rows.length === 1 ? rows[0].documentIds : rows.flatMap((chunkRow) => chunkRow.documentIds)), outcomes };
         localeNotes = {};
         try {
-          await handle(chunkRow, outcomes, trx);
+          await handle(rows, outcomes, trx);
           for (const documentId of Object.keys(localeNotes)) withLocales(outcomes, documentId);
         } finally {
           current = null;
@@ -123,10 +136,10 @@ export function createRunContext(args: {
       };
       if (transactional) {
         // query mode: the chunks that fit in BATCH.forMs share one transaction (see processBatch)
-        const done = await chunks.processBatch(runId, row, workerId, (trx, chunkRow) => work(chunkRow, trx), BATCH);
+        const done = await chunks.processBatch(runId, row, workerId, (trx, rows) => work(rows, trx), { ...BATCH, group });
         for (const chunkRow of done) seen.add(chunkRow.id);
       } else {
-        const outcomes = await work(row);
+        const outcomes = await work([row]);
         await chunks.process(runId, row, workerId, async () => outcomes);
       }
     }
@@ -139,9 +152,13 @@ export function createRunContext(args: {
       // a row a second call of the chunk names again (another locale's pass) keeps its first values
       columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 }),
       written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
-      update: (rowIds: number[], data: Record<string, unknown>, attributes: string[]) => {
+      async update(rowIds, data, attributes) {
         recordings += 1;
-        return undo.recordUpdate(trx, { runId, position, uid, rowIds, data, attributes });
+        await undo.recordUpdate(trx, { runId, position, uid, rows: rowIds, data, attributes });
+      },
+      updateWhere(where, data, attributes) {
+        recordings += 1;
+        return undo.recordUpdate(trx, { runId, position, uid, rows: where, data, attributes });
       },
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);
@@ -195,36 +212,39 @@ export function createRunContext(args: {
 
       const undo = getService(strapi, 'undo');
       const attributes = Object.keys(data);
-      await walk(async (row, outcomes, trx) => {
-        const ids = row.documentIds.filter((id) => !outcomeOf(outcomes, id));
+      await walk(async (rows, outcomes, trx) => {
+        const ids = entriesToWork(rows, outcomes);
+        const { position } = rows[0];
         if (!ids.length) return;
         const stamp = { updatedAt: new Date(), updatedBy: user.id };
         const inChunk = { documentId: { $in: ids } };
         let updates = 0;
         const update = async (where: Record<string, unknown>, values: Record<string, unknown>) => {
           // undo: the rows' previous values, in the chunk's transaction, before they change
-          if (args.revertible) await undo.recordRows(trx, { runId, position: row.position, uid, where, attributes, again: updates++ > 0 });
+          if (args.revertible) await undo.recordRows(trx, { runId, position, uid, where, attributes, again: updates++ > 0 });
           await strapi.db.query(uid as any).updateMany({ where, data: { ...values, ...stamp } });
         };
         if (Object.keys(perLocale).length || !Object.keys(shared).length) await update(and(scope, inChunk), perLocale);
         // non-localized attributes hold one value per document: every locale's draft row gets it
         if (Object.keys(shared).length) await update(and(draftsOfEveryLocale, inChunk), shared);
         // one UPDATE of the handler's constant values: every row holds the same, recorded once
-        if (args.revertible) await undo.recordWritten(trx, { runId, position: row.position, uid, attributes, sameForEveryRow: updates === 1 });
+        if (args.revertible) await undo.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow: updates === 1 });
         changed += ids.length;
-      }, true);
+      }, true, UPDATE_ALL_ENTRIES);
       return changed;
     },
 
-    async eachChunk(fn) {
-      await walk(async (row, outcomes, trx) => {
-        // a chunk nobody worked before has no outcomes: looking its 500 fresh strings up in an empty object cost 0.5 ms a chunk
-        const ids = Object.keys(outcomes).length ? row.documentIds.filter((id) => !outcomeOf(outcomes, id)) : row.documentIds.slice();
+    async eachChunk(fn, options = {}) {
+      const maxEntries = Math.max(CHUNK_SIZE.query, Math.min(options.maxEntries ?? CHUNK_SIZE.query, MAX_GROUP_ENTRIES));
+      await walk(async (rows, outcomes, trx) => {
+        const ids = entriesToWork(rows, outcomes);
         const buffer: string[] = [];
-        if (ids.length) await fn(ids, tools(trx, buffer, row.position));
+        // a group of chunks is one part of the output and one position of undo's records: its first chunk's
+        const { position } = rows[0];
+        if (ids.length) await fn(ids, tools(trx, buffer, position));
         // the chunk's text reaches the output in the transaction that completes the chunk
-        if (buffer.length && output) await output.chunk(row.position, buffer.join(''), trx);
-      }, true);
+        if (buffer.length && output) await output.chunk(position, buffer.join(''), trx);
+      }, true, maxEntries);
     },
 
     async eachDocument(fn, options = {}) {
@@ -232,7 +252,7 @@ export function createRunContext(args: {
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
       const chunks = getService(strapi, 'chunks');
 
-      await walk(async (row, outcomes) => {
+      await walk(async ([row], outcomes) => {
         // entries with an outcome were processed before a restart: never twice
         const ids = row.documentIds.filter((id) => !outcomeOf(outcomes, id));
         const documents =

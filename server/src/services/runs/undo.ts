@@ -5,6 +5,8 @@ import type { Knex } from './queue';
 import { chunk } from '../../utils/arrays';
 
 type Where = Record<string, unknown>;
+/** Rows named by a knex condition over their columns, each name after `prefix` (e.g. `t.`). */
+export type RowCondition = (prefix: string) => ReturnType<Knex['raw']>;
 type Data = Record<string, unknown>;
 
 /** A document's rows of one locale as they were: its draft and its published version (either may be missing). */
@@ -221,7 +223,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
-  const recordRows = async (trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[]; attributes: string[]; again?: boolean }) => {
+  const recordRows = async (trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[] | RowCondition; attributes: string[]; again?: boolean }) => {
     const { runId, position, uid, where, attributes } = args;
     const query = trx
       .select(
@@ -233,8 +235,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         jsonOf(trx, 't', columnsOf(uid, attributes))
       )
       .from({ t: tableOf(uid) })
-      // row ids as they are (no Query Engine where to compile for 500 of them), or a where's rows
-      .whereIn('t.id', Array.isArray(where) ? where : rowIds(uid, where));
+      // row ids as they are (no Query Engine where to compile for 500 of them), a condition, or a where's rows
+      .where((q: any) => (Array.isArray(where) ? q.whereIn('t.id', where) : typeof where === 'function' ? q.where(where('t.')) : q.whereIn('t.id', rowIds(uid, where))));
     // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
     if (args.again) {
       query.whereNotExists(
@@ -280,32 +282,44 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md). SQLite
      * has no data-modifying CTE: the records, the UPDATE, and, when every value is a constant (the
      * same for every row), one shared record of what the rows now hold instead of one per row.
-     * `data`: columns → values as the database takes them, or knex expressions.
+     * `data`: columns → values as the database takes them, or knex expressions. `rows`: row ids, or
+     * a condition (then the documentIds of the rows written come back; the condition may leave some out).
      */
-    async recordUpdate(trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; data: Record<string, unknown>; attributes: string[] }) {
-      const { runId, position, uid, rowIds, data, attributes } = args;
-      if (!rowIds.length) return;
+    async recordUpdate(
+      trx: Knex,
+      args: { runId: number; position: number; uid: string; rows: number[] | RowCondition; data: Record<string, unknown>; attributes: string[] }
+    ): Promise<string[]> {
+      const { runId, position, uid, rows, data, attributes } = args;
+      if (Array.isArray(rows) && !rows.length) return [];
+      const entry = columnName(strapi, uid, 'documentId');
+      const which = (prefix: string) => (q: any) => (Array.isArray(rows) ? q.whereIn(`${prefix}id`, rows) : q.where(rows(prefix)));
       if (!isPostgres()) {
-        await recordRows(trx, { runId, position, uid, where: rowIds, attributes });
-        await trx(tableOf(uid)).whereIn('id', rowIds).update(data);
+        await recordRows(trx, { runId, position, uid, where: rows, attributes });
+        const update = trx(tableOf(uid)).where(which('')).update(data);
+        let written: string[] = [];
+        if (Array.isArray(rows)) await update;
+        else written = (await update.returning(entry)).map((row: Record<string, string>) => row[entry]);
         // every recorded column set to a constant: the rows hold the same afterwards (a knex
         // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
         const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
         const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
-        return recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+        if (Array.isArray(rows) || written.length) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+        return written;
       }
       const pairs = columnsOf(uid, attributes);
       const old = trx
-        .select('t.id', `t.${columnName(strapi, uid, 'documentId')} as entry`, jsonOf(trx, 't', pairs, 'before'))
+        .select('t.id', `t.${entry} as entry`, jsonOf(trx, 't', pairs, 'before'))
         .from({ t: tableOf(uid) })
-        .whereIn('t.id', rowIds);
+        .where(which('t.'));
       const sets = Object.entries(data).map(([column, value]) => trx.raw('?? = ?', [column, value]));
       const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', 'after'].map(u);
-      await trx.raw(
+      const result = await trx.raw(
         `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id, ?) ` +
-          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before, changed.after FROM old JOIN changed ON changed.id = old.id`,
-        [old, tableOf(uid), ...sets, jsonOf(trx, 't', pairs, 'after'), undoTable(), ...columns, runId, position, 'columns']
+          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before, changed.after FROM old JOIN changed ON changed.id = old.id` +
+          (Array.isArray(rows) ? '' : ' RETURNING ?? AS entry'),
+        [old, tableOf(uid), ...sets, jsonOf(trx, 't', pairs, 'after'), undoTable(), ...columns, runId, position, 'columns', ...(Array.isArray(rows) ? [] : [u('entry')])]
       );
+      return Array.isArray(rows) ? [] : result.rows.map((row: { entry: string }) => row.entry);
     },
 
     recordWritten,
