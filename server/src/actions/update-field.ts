@@ -5,7 +5,7 @@ import { errors } from '@strapi/utils';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
-import { applyPlan, guardedUpdate, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
+import { applyGuarded, applyPlan, guardedUpdate, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
 import { actsOnAllLocales, allLocalesField, refuseAllLocalesChanges, updateOtherLocales } from './all-locales';
 
 /** How many entries with an invalid result the run's message names. */
@@ -196,15 +196,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     await run.eachChunk(async (chunkIds, { trx, undo }) => {
       let documentIds = chunkIds;
       if (guarded) {
-        const now = new Date();
-        const data = { ...guarded.data, [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: run.user.id };
-        const written = new Set(
-          undo
-            ? await undo.updateWhere((prefix) => guarded.where(chunkIds, prefix), data, columnAttributes)
-            : (await trx(strapi.db.metadata.get(uid as any).tableName).where(guarded.where(chunkIds)).update(data).returning(columnName(strapi, uid, 'documentId'))).map(
-                (row: Record<string, string>) => row[columnName(strapi, uid, 'documentId')]
-              )
-        );
+        const written = await applyGuarded(strapi, uid, guarded, { trx, undo, attributes: columnAttributes }, chunkIds, run.user.id);
         changed += written.size;
         if (written.size === chunkIds.length) return;
         // the others are not found, unchanged or invalid: the plan says which (and writes any it finds changing)

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { EditChange } from '../../contracts';
+import type { ChunkUndo } from '../../types';
 import { columnName, getModel, hasDraftAndPublish, isLocalized, type Model } from '../../utils/models';
 import { linksTargetExclusively, type EditableField } from './fields';
 
@@ -731,4 +732,20 @@ export function guardedUpdate(ctx: PlanContext): GuardedUpdate | null {
     return knex.raw(terms.map((term) => term.sql).join(' AND '), terms.flatMap((term) => term.bindings));
   };
   return { where, data };
+}
+
+/**
+ * Writes a chunk's guarded UPDATE with the stamp, recorded for undo when `undo` is given (the records
+ * of exactly the rows written): the documentIds of the entries written.
+ */
+export async function applyGuarded(
+  strapi: Core.Strapi, uid: string, guarded: GuardedUpdate,
+  { trx, undo, attributes }: { trx: Knex; undo?: ChunkUndo; attributes: string[] },
+  documentIds: string[], userId: number, now = new Date()
+): Promise<Set<string>> {
+  const documentId = columnName(strapi, uid, 'documentId');
+  const data = { ...guarded.data, [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: userId };
+  if (undo) return new Set(await undo.updateWhere((prefix) => guarded.where(documentIds, prefix), data, attributes));
+  const rows: Array<Record<string, string>> = await trx(strapi.db.metadata.get(uid as any).tableName).where(guarded.where(documentIds)).update(data).returning(documentId);
+  return new Set(rows.map((row) => row[documentId]));
 }
