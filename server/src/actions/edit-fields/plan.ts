@@ -244,6 +244,10 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     const group = columns.filter((c) => c.field.localized === localized);
     if (group.length) rowQuery.select(anyDiffers(knex, dialect, group.map((c) => c.sql), differsFlag(localized)));
   }
+  // and whether a guard refuses the row's result: the guard's own query (with the values to list) runs
+  // only for the rows flagged here, which are few or none
+  const guarded = columns.filter((c) => c.sql.invalid);
+  guarded.forEach((c, i) => rowQuery.select(knex.raw('CASE WHEN ? THEN 1 ELSE 0 END AS ??', [c.sql.invalid!(c.sql.column), `guard${i}`])));
   const rows: Array<{ id: number; documentId: string; locale?: string } & Record<string, unknown>> = await rowQuery;
   const ofLocale = rows.filter((row) => !isLocalized(model) || row.locale === locale);
   const rowsOf = (field: EditableField) => (field.localized ? ofLocale : rows);
@@ -279,15 +283,15 @@ export async function planChunk(ctx: PlanContext, trx: Knex, documentIds: string
     }
   };
 
-  const guarded = columns.filter((c) => c.sql.invalid);
-  if (guarded.length) {
+  const flagged = [...new Set(guarded.flatMap((c, i) => rowsOf(c.field).filter((row) => Number(row[`guard${i}`])).map((row) => row.id)))];
+  if (flagged.length) {
     const q = trx({ a: table }).select('a.' + col('documentId') + ' as documentId');
     guarded.forEach((c, i) => {
       const ref = `a.${c.sql.column}`;
       q.select(knex.raw(`? as ??`, [c.sql.expression!(ref), `v${i}`]));
       q.select(knex.raw(`CASE WHEN ? AND a.id IN (${rowsOf(c.field).map(() => '?').join(',') || 'NULL'}) THEN 1 ELSE 0 END as ??`, [c.sql.invalid!(ref), ...rowsOf(c.field).map((r) => r.id), `bad${i}`]));
     });
-    q.whereIn('a.id', rows.map((r) => r.id)).where((w: any) => {
+    q.whereIn('a.id', flagged).where((w: any) => {
       guarded.forEach((c) => w.orWhere((x: any) => x.whereIn('a.id', rowsOf(c.field).map((r) => r.id)).where(c.sql.invalid!(`a.${c.sql.column}`))));
     });
     noteInvalid(await q, guarded.map((c) => c.field));
