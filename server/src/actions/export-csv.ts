@@ -7,6 +7,7 @@ import { jsonValue, sheetCell, sheetColumnType } from '../utils/typed-values';
 import type { SheetColumn } from '../services/runs/files';
 import { createExportReader } from './export-read';
 import { yieldToEventLoop } from '../utils/event-loop';
+import { MAX_GROUP_ENTRIES } from '../constants';
 
 export { neutralizeCell } from '../utils/csv';
 
@@ -136,6 +137,6 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
       // the rows are rendered in a turn of their own: a chunk's reads and its text are two short stretches, not one
       await yieldToEventLoop();
       write(writer.rows(rows));
-    }, { maxEntries: 4000 });
+    }, { maxEntries: MAX_GROUP_ENTRIES });
   },
 };

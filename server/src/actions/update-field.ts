@@ -3,6 +3,7 @@ import type { BulkActionDefinition, RunContext } from '../types';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { columnName, getModel, hasDraftAndPublish, isLocalized } from '../utils/models';
+import { CHUNK_SIZE, MAX_GROUP_ENTRIES } from '../constants';
 import { plannedFields } from './edit-fields/preview';
 import { editableFields, linksTargetExclusively, type EditableField } from './edit-fields/fields';
 import { applyGuarded, applyPlan, guardedUpdate, planChunk, resolveTargets, singleUpdate, type PlanContext, type ResolvedChange } from './edit-fields/plan';
@@ -20,7 +21,7 @@ type Dialect = 'sqlite' | 'postgres';
  * (planChunk), so many changes mean fewer entries, keeping a statement's bindings under ~25,000
  * (SQLite allows 32,766). Never under a chunk of 500.
  */
-const entriesPerCall = (changes: number) => Math.max(500, Math.min(4000, Math.floor(25_000 / (changes + 1))));
+const entriesPerCall = (changes: number) => Math.max(CHUNK_SIZE.query, Math.min(MAX_GROUP_ENTRIES, Math.floor(25_000 / (changes + 1))));
 
 /** How many of these documents have a published version in the run's locale (their live version). */
 async function publishedAmong(run: { strapi: Core.Strapi; uid: string; locale: string | null }, trx: any, documentIds: string[]) {

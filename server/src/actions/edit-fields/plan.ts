@@ -720,7 +720,7 @@ export function guardedUpdate(ctx: PlanContext): GuardedUpdate | null {
   const data: Record<string, unknown> = {};
   ctx.changes.forEach((c, i) => {
     const sql = columns[i];
-    data[sql.column] = sql.expression ? sql.expression(sql.column) : plainColumnValue(c.field.attribute.type, c.change.op === 'clear' ? null : c.change.value);
+    data[sql.column] = sql.expression ? sql.expression(sql.column) : plainColumnValue(c.field.attribute.type, sql.value);
   });
   const guards = columns.filter((sql) => sql.invalid);
   const where = (documentIds: string[], prefix = '') => {

@@ -12,9 +12,6 @@ import { yieldToEventLoop } from '../../utils/event-loop';
 import type { UserAbility } from '../access/permissions';
 import type { DocumentVersions } from './undo';
 
-/** updateAll binds a chunk's ids once per UPDATE: it takes groups of chunks up to the limit. */
-const UPDATE_ALL_ENTRIES = MAX_GROUP_ENTRIES;
-
 /** Thrown inside a pass when the run was cancelled; the executor turns it into status `cancelled`. */
 export class RunCancelled extends Error {
   constructor() {
@@ -230,7 +227,8 @@ export function createRunContext(args: {
         // one UPDATE of the handler's constant values: every row holds the same, recorded once
         if (args.revertible) await undo.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow: updates === 1 });
         changed += ids.length;
-      }, true, UPDATE_ALL_ENTRIES);
+      // one UPDATE binds the call's ids once: as many chunks a call as any handler may take
+      }, true, MAX_GROUP_ENTRIES);
       return changed;
     },
 
