@@ -184,6 +184,38 @@ describe('edit fields', () => {
     expect(await cm(changes)).toMatchObject({ title: ' A', stage: 'trash' });
   });
 
+  it('fields without locales change on every locale, localized ones in the run\'s locale; an entry another locale refuses is left alone', async () => {
+    // stage is localized, views and featured are not: one guarded UPDATE a chunk writes both kinds,
+    // choosing the entries by their row in the run's locale
+    const k = app.knex();
+    const pool = [...new Set(ids.slice(-40, -3))];
+    const withFr: string[] = await k('articles').whereIn('document_id', pool).where({ locale: 'fr' }).whereNull('published_at').orderBy('id').pluck('document_id');
+    const [both, refused, apart] = withFr;
+    expect(apart).toBeDefined();
+    const draft = (documentId: string, locale: string) => k('articles').where({ document_id: documentId, locale }).whereNull('published_at');
+    for (const documentId of [both, refused]) for (const locale of ['en', 'fr']) await draft(documentId, locale).update({ stage: 'review', views: 10 });
+    // out of step with its English row: + 1 breaks the integer range in French only
+    await draft(refused, 'fr').update({ views: 2147483647 });
+    const rows = (documentId: string) =>
+      k('articles').where({ document_id: documentId }).whereNull('published_at').orderBy('locale').select('locale', 'stage', 'views', 'featured', 'updated_at');
+    const [bothBefore, refusedBefore] = [await rows(both), await rows(refused)];
+
+    const res = await run([{ field: 'stage', op: 'set', value: 'trash' }, { field: 'views', op: 'increment', value: 1 }], [both, refused]);
+    expect(res.body.data.run).toMatchObject({ status: 'partial', succeeded: 1, skippedReasons: { 'invalid-value': 1 } });
+    expect(res.body.data.run.message).toContain(`${refused} (views → 2147483648)`);
+    expect(await rows(refused)).toEqual(refusedBefore);
+    const bothAfter = await rows(both);
+    expect(bothAfter.map((row: any) => [row.locale, row.stage, row.views])).toEqual([['en', 'trash', 11], ['fr', 'review', 11]]);
+    bothAfter.forEach((row: any, i: number) => expect(row.updated_at).not.toEqual(bothBefore[i].updated_at));
+
+    // the English row already holds the value, the French one does not: the entry still changes
+    await draft(apart, 'en').update({ featured: true });
+    await draft(apart, 'fr').update({ featured: false });
+    const set = await run([{ field: 'featured', op: 'set', value: true }], [apart]);
+    expect(set.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 1 });
+    expect((await rows(apart)).map((row: any) => [row.locale, Boolean(row.featured)])).toEqual([['en', true], ['fr', true]]);
+  });
+
   describe('relations', () => {
     it('manyToMany (owner side): add keeps order and appends, remove, set replaces in the order given, clear', async () => {
       const [news, sale, guide] = await tagIds();

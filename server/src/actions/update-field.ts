@@ -192,7 +192,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     let changed = 0;
     let invalidCount = 0;
     const listed: string[] = [];
-    // the common edit (plain columns of the drafts in one locale) as one guarded UPDATE a chunk, no row read first
+    // the common edit (plain columns of the drafts) as one guarded UPDATE a chunk, no row read first
     const guarded = !run.params.published && !actsOnAllLocales(run) ? guardedUpdate({ strapi, uid, locale: run.locale, dialect, changes }) : null;
     await run.eachChunk(async (chunkIds, { trx, undo }) => {
       let documentIds = chunkIds;

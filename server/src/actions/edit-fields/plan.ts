@@ -701,30 +701,40 @@ export interface GuardedUpdate {
 }
 
 /**
- * The common edit without the chunk's row read: every change a plain column of the rows of one
- * group (the drafts of the run's locale; every change localized, or a type without locales), on
- * SQLite or PostgreSQL. Its WHERE holds the plan's rules: the entry's row exists, some column
- * differs from its result (unchanged entries are not written) and no result breaks a rule (the
- * guard). The entries it does not write are left to planChunk, which says why (not-found, unchanged,
- * invalid-value). Null when the changes need the full plan.
+ * The common edit without the chunk's row read: every change a plain column of the entry (on SQLite
+ * or PostgreSQL, the drafts, in the run's locale when the type has locales). Its WHERE holds the
+ * plan's rules: the entry's row exists, some column differs from its result (unchanged entries are
+ * not written) and no result breaks a rule (the guard). The entries it does not write are left to
+ * planChunk, which says why (not-found, unchanged, invalid-value). Null when the changes need the
+ * full plan.
+ *
+ * A field without locales of a localized type is kept the same in every locale (as Strapi does), so
+ * it is written on every locale's draft of the entries chosen by their row in the run's locale; the
+ * localized columns change on that row only (a CASE on the locale). An entry whose other locales'
+ * rows differ where its own row does not, or break a rule there, is left to planChunk too.
  */
 export function guardedUpdate(ctx: PlanContext): GuardedUpdate | null {
   const { strapi, uid, locale, dialect } = ctx;
   if (!['sqlite', 'postgres'].includes(strapi.db.dialect.client as string) || ctx.version === 'published') return null;
   const model: Model = getModel(strapi, uid);
-  if (isLocalized(model) && (!locale || ctx.changes.some((c) => !c.field.localized))) return null;
+  if (isLocalized(model) && !locale) return null;
   if (!ctx.changes.length || ctx.changes.some((c) => c.field.kind !== 'column' || !isPlainType(c.field.attribute.type))) return null;
   const knex = strapi.db.connection;
+  const table: string = strapi.db.metadata.get(uid as any).tableName;
   const col = (name: string) => columnName(strapi, uid, name);
+  const everyLocale = isLocalized(model) && ctx.changes.some((c) => !c.field.localized);
   const columns = ctx.changes.map((c) => columnChange(knex, dialect, c.field, c.change, col(c.field.name)));
   const data: Record<string, unknown> = {};
   ctx.changes.forEach((c, i) => {
     const sql = columns[i];
-    data[sql.column] = sql.expression ? sql.expression(sql.column) : plainColumnValue(c.field.attribute.type, sql.value);
+    const value = sql.expression ? sql.expression(sql.column) : plainColumnValue(c.field.attribute.type, sql.value);
+    data[sql.column] = everyLocale && c.field.localized ? knex.raw('CASE WHEN ?? = ? THEN ? ELSE ?? END', [col('locale'), locale, value, sql.column]) : value;
   });
   const guards = columns.filter((sql) => sql.invalid);
-  const where = (documentIds: string[], prefix = '') => {
-    const ref = (column: string) => `${prefix}${column}`;
+  const sharedGuards = columns.filter((sql, i) => sql.invalid && !ctx.changes[i].field.localized);
+
+  /** The entry's draft in the run's locale, when it is to be written (`ref` names its columns). */
+  const entryRow = (documentIds: string[], ref: (column: string) => string) => {
     const terms: Array<{ sql: string; bindings: unknown[] }> = [
       { sql: `?? IN (${documentIds.map(() => '?').join(', ') || 'NULL'})`, bindings: [ref(col('documentId')), ...documentIds] },
     ];
@@ -733,7 +743,28 @@ export function guardedUpdate(ctx: PlanContext): GuardedUpdate | null {
     terms.push({ sql: '?', bindings: [differsCondition(knex, dialect, columns, ref)] });
     // a guard that is NULL (a NULL in its arithmetic) leaves the row to planChunk, which decides as before
     for (const sql of guards) terms.push({ sql: 'NOT COALESCE(?, TRUE)', bindings: [sql.invalid!(ref(sql.column))] });
-    return knex.raw(terms.map((term) => term.sql).join(' AND '), terms.flatMap((term) => term.bindings));
+    return terms;
+  };
+  const joined = (terms: Array<{ sql: string; bindings: unknown[] }>) => knex.raw(terms.map((term) => term.sql).join(' AND '), terms.flatMap((term) => term.bindings));
+
+  const where = (documentIds: string[], prefix = '') => {
+    if (!everyLocale) return joined(entryRow(documentIds, (column) => `${prefix}${column}`));
+    const terms = entryRow(documentIds, (column) => `r.${column}`);
+    if (sharedGuards.length) {
+      // no other locale's draft breaks a rule of a field without locales
+      const other = [
+        { sql: '?? = ??', bindings: [`o.${col('documentId')}`, `r.${col('documentId')}`] },
+        ...(hasDraftAndPublish(model) ? [{ sql: '?? IS NULL', bindings: [`o.${col('publishedAt')}`] }] : []),
+        { sql: '?? <> ?', bindings: [`o.${col('locale')}`, locale] },
+        { sql: `(${sharedGuards.map(() => 'COALESCE(?, TRUE)').join(' OR ')})`, bindings: sharedGuards.map((sql) => sql.invalid!(`o.${sql.column}`)) },
+      ];
+      terms.push({ sql: 'NOT EXISTS (SELECT 1 FROM ?? AS o WHERE ?)', bindings: [table, joined(other)] });
+    }
+    const outer: Array<{ sql: string; bindings: unknown[] }> = [
+      { sql: '?? IN (SELECT ?? FROM ?? AS r WHERE ?)', bindings: [`${prefix}${col('documentId')}`, `r.${col('documentId')}`, table, joined(terms)] },
+    ];
+    if (hasDraftAndPublish(model)) outer.push({ sql: '?? IS NULL', bindings: [`${prefix}${col('publishedAt')}`] });
+    return joined(outer);
   };
   return { where, data };
 }
@@ -749,6 +780,7 @@ export async function applyGuarded(
 ): Promise<Set<string>> {
   const documentId = columnName(strapi, uid, 'documentId');
   const data = { ...guarded.data, [columnName(strapi, uid, 'updatedAt')]: now, [columnName(strapi, uid, 'updatedBy')]: userId };
+  // (an entry written in several locales comes back once per row: the Sets keep it once)
   if (undo) return new Set(await undo.updateWhere((prefix) => guarded.where(documentIds, prefix), data, attributes));
   const rows: Array<Record<string, string>> = await trx(strapi.db.metadata.get(uid as any).tableName).where(guarded.where(documentIds)).update(data).returning(documentId);
   return new Set(rows.map((row) => row[documentId]));
