@@ -95,6 +95,33 @@ describe('undo a run', () => {
     expect(undoColumns.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4, params: { mode: 'query' } });
     expect(await rowsOf(picked)).toEqual(before);
 
+    // every operation's result is recorded as the database keeps it: each entry comes back, and only
+    // the one changed since (by one column) is told apart
+    const all = (await enDrafts()).slice(24, 28).map((row: any) => row.document_id);
+    const full = () =>
+      app.knex()('articles').whereIn('document_id', all).orderBy('id').select('id', 'title', 'body', 'stage', 'views', 'featured', 'rating', 'release_date', 'updated_at', 'updated_by_id');
+    const fullBefore = await full();
+    const operations = await run('update-field', {
+      selection: { documentIds: all },
+      params: {
+        changes: [
+          { field: 'title', op: 'append', value: ' (1)' },
+          { field: 'body', op: 'prepend', value: '> ' },
+          { field: 'views', op: 'percent', value: 15 },
+          { field: 'featured', op: 'toggle' },
+          { field: 'rating', op: 'multiply', value: 0.5 },
+          { field: 'releaseDate', op: 'shift', value: { days: 2 } },
+        ],
+      },
+    });
+    expect(operations.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4 });
+    const changedSince = all[1];
+    await app.knex()('articles').where({ document_id: changedSince, locale: 'en' }).whereNull('published_at').increment('views', 1);
+    const undoOperations = await revert(operations.body.data.run.id);
+    expect(undoOperations.body.data.run).toMatchObject({ succeeded: 3, skippedReasons: { 'changed-since': 1 } });
+    const changedRows = new Set((await app.knex()('articles').where({ document_id: changedSince }).pluck('id')).map(Number));
+    expect((await full()).filter((row: any) => !changedRows.has(Number(row.id)))).toEqual(fullBefore.filter((row: any) => !changedRows.has(Number(row.id))));
+
     // a tag added together with a number change: each entry's draft is recorded and comes back
     const tagsOf = async (documentId: string) => {
       const res = await app.as('editor').get(`${CM}/${documentId}?locale=en&populate[tags]=true`);

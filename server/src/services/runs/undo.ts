@@ -37,6 +37,15 @@ const stripIds = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, inner]) => [key, stripIds(inner)]));
 };
 
+/**
+ * SQLite stores a value with its column's affinity (text that looks like a number becomes one in an
+ * INTEGER or NUMERIC column, a number becomes text in a TEXT column). A value of these kinds written
+ * to a column of these types is stored as it is, so what a chunk's UPDATE leaves can be recorded
+ * from the same values and expressions before it, in the records' own INSERT.
+ */
+const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration']);
+const NUMBER_TYPES = new Set(['integer', 'float', 'decimal', 'boolean', 'datetime']);
+
 /** Rows read or written per query: well under SQLite's 999 bound parameters. */
 const BATCH = 200;
 
@@ -83,6 +92,24 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     return [...new Set([...attributes, 'updatedAt', 'updatedBy'])]
       .filter((attribute) => Object.hasOwn(model.attributes, attribute))
       .map((attribute) => [attribute, columnName(strapi, uid, attribute)]);
+  };
+
+  /**
+   * Whether every recorded column keeps what `data` writes to it as computed (see TEXT_TYPES): text
+   * to a text type, numbers, booleans and dates to a number type, an expression (an edit's operation
+   * of the attribute's own type) to either, the updater's id to its column.
+   */
+  const storedAsWritten = (uid: string, attributes: string[], data: Data) => {
+    const { attributes: defs } = getModel(strapi, uid);
+    return columnsOf(uid, attributes).every(([attribute, column]) => {
+      if (!Object.hasOwn(data, column) || data[column] === null) return true;
+      const value = data[column];
+      if (attribute === 'updatedBy') return typeof value === 'number';
+      const type = (defs[attribute] as { type?: string }).type ?? '';
+      if (typeof value === 'string') return TEXT_TYPES.has(type);
+      if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return NUMBER_TYPES.has(type);
+      return typeof value === 'object' && (TEXT_TYPES.has(type) || NUMBER_TYPES.has(type) || type === 'date');
+    });
   };
 
   /** The ids of the rows a Query Engine `where` matches, as a knex subquery. */
@@ -223,8 +250,16 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
-  const recordRows = async (trx: Knex, args: { runId: number; position: number; uid: string; where: Where | number[] | RowCondition; attributes: string[]; again?: boolean }) => {
-    const { runId, position, uid, where, attributes } = args;
+  const recordRows = async (
+    trx: Knex,
+    args: {
+      runId: number; position: number; uid: string; where: Where | number[] | RowCondition; attributes: string[]; again?: boolean;
+      /** the UPDATE that follows (columns → values or expressions over the row's own columns): its result is recorded too */
+      then?: Data;
+    }
+  ) => {
+    const { runId, position, uid, where, attributes, then } = args;
+    const pairs = columnsOf(uid, attributes);
     const query = trx
       .select(
         trx.raw('?', [runId]),
@@ -232,7 +267,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         `t.${columnName(strapi, uid, 'documentId')}`,
         't.id',
         trx.raw('?', ['columns']),
-        jsonOf(trx, 't', columnsOf(uid, attributes))
+        jsonOf(trx, 't', pairs),
+        ...(then ? [trx.raw(`CAST(json_object(${pairs.map(() => 'CAST(? AS TEXT), ?').join(', ')}) AS TEXT)`, pairs.flatMap(([key, column]) => [key, Object.hasOwn(then, column) ? then[column] : trx.ref(`t.${column}`)]))] : [])
       )
       .from({ t: tableOf(uid) })
       // row ids as they are (no Query Engine where to compile for 500 of them), a condition, or a where's rows
@@ -243,7 +279,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).where(`k.${u('position')}`, position).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
       );
     }
-    await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before'], query);
+    await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before', ...(then ? ['after'] : [])], query);
   };
 
   /**
@@ -294,16 +330,19 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       const entry = columnName(strapi, uid, 'documentId');
       const which = (prefix: string) => (q: any) => (Array.isArray(rows) ? q.whereIn(`${prefix}id`, rows) : q.where(rows(prefix)));
       if (!isPostgres()) {
-        await recordRows(trx, { runId, position, uid, where: rows, attributes });
-        const update = trx(tableOf(uid)).where(which('')).update(data);
-        let written: string[] = [];
-        if (Array.isArray(rows)) await update;
-        else written = (await update.returning(entry)).map((row: Record<string, string>) => row[entry]);
         // every recorded column set to a constant: the rows hold the same afterwards (a knex
         // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
         const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
         const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
-        if (Array.isArray(rows) || written.length) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+        // otherwise each row's result, in the records' INSERT, when the database stores it as computed
+        // (else rewriting the fresh records afterwards, one sub-select each)
+        const resultKnown = !sameForEveryRow && storedAsWritten(uid, attributes, data);
+        await recordRows(trx, { runId, position, uid, where: rows, attributes, ...(resultKnown ? { then: data } : {}) });
+        const update = trx(tableOf(uid)).where(which('')).update(data);
+        let written: string[] = [];
+        if (Array.isArray(rows)) await update;
+        else written = (await update.returning(entry)).map((row: Record<string, string>) => row[entry]);
+        if (!resultKnown && (Array.isArray(rows) || written.length)) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
         return written;
       }
       const pairs = columnsOf(uid, attributes);
