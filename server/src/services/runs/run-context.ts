@@ -147,15 +147,16 @@ export function createRunContext(args: {
     let recordings = 0;
     return {
       // a row a second call of the chunk names again (another locale's pass) keeps its first values
-      columns: (where, attributes) => undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 }),
+      async columns(where, attributes) {
+        await undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 });
+      },
       written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
       async update(rowIds, data, attributes) {
         recordings += 1;
         await undo.recordUpdate(trx, { runId, position, uid, rows: rowIds, data, attributes });
       },
       updateWhere(where, data, attributes) {
-        recordings += 1;
-        return undo.recordUpdate(trx, { runId, position, uid, rows: where, data, attributes });
+        return undo.recordUpdate(trx, { runId, position, uid, rows: where, data, attributes, first: recordings++ === 0 });
       },
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);

@@ -243,10 +243,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** INSERT INTO the undo table's `attributes` the rows of `select` (set-based: no record passes through Node). */
-  const insertRecords = (trx: Knex, attributes: string[], select: { toSQL(): { sql: string; bindings: readonly unknown[] } }) => {
+  const insertRecords = (trx: Knex, attributes: string[], select: { toSQL(): { sql: string; bindings: readonly unknown[] } }, returning?: string) => {
     const { sql, bindings } = select.toSQL();
     const columns = attributes.map(u);
-    return trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${sql}`, [undoTable(), ...columns, ...bindings]);
+    return trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${sql}${returning ? ' RETURNING ??' : ''}`, [undoTable(), ...columns, ...bindings, ...(returning ? [u(returning)] : [])]);
   };
 
   /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
@@ -256,8 +256,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       runId: number; position: number; uid: string; where: Where | number[] | RowCondition; attributes: string[]; again?: boolean;
       /** the UPDATE that follows (columns → values or expressions over the row's own columns): its result is recorded too */
       then?: Data;
+      /** answer the documentIds of the rows recorded */
+      returning?: boolean;
     }
-  ) => {
+  ): Promise<string[]> => {
     const { runId, position, uid, where, attributes, then } = args;
     const pairs = columnsOf(uid, attributes);
     const query = trx
@@ -279,7 +281,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         trx.select(trx.raw('1')).from({ k: undoTable() }).where(`k.${u('runId')}`, runId).where(`k.${u('position')}`, position).whereRaw('?? = ??', [`k.${u('rowId')}`, 't.id'])
       );
     }
-    await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before', ...(then ? ['after'] : [])], query);
+    const result = await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before', ...(then ? ['after'] : [])], query, args.returning ? 'entry' : undefined);
+    return args.returning ? (result as Array<Record<string, string>>).map((row) => row[u('entry')]) : [];
   };
 
   /**
@@ -323,7 +326,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async recordUpdate(
       trx: Knex,
-      args: { runId: number; position: number; uid: string; rows: number[] | RowCondition; data: Record<string, unknown>; attributes: string[] }
+      args: {
+        runId: number; position: number; uid: string; rows: number[] | RowCondition; data: Record<string, unknown>; attributes: string[];
+        /** nothing is recorded at this position yet (SQLite: the UPDATE may name its rows by their records) */
+        first?: boolean;
+      }
     ): Promise<string[]> {
       const { runId, position, uid, rows, data, attributes } = args;
       if (Array.isArray(rows) && !rows.length) return [];
@@ -337,11 +344,21 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         // otherwise each row's result, in the records' INSERT, when the database stores it as computed
         // (else rewriting the fresh records afterwards, one sub-select each)
         const resultKnown = !sameForEveryRow && storedAsWritten(uid, attributes, data);
-        await recordRows(trx, { runId, position, uid, where: rows, attributes, ...(resultKnown ? { then: data } : {}) });
-        const update = trx(tableOf(uid)).where(which('')).update(data);
+        const then = resultKnown ? { then: data } : {};
         let written: string[] = [];
-        if (Array.isArray(rows)) await update;
-        else written = (await update.returning(entry)).map((row: Record<string, string>) => row[entry]);
+        if (Array.isArray(rows)) {
+          await recordRows(trx, { runId, position, uid, where: rows, attributes, ...then });
+          await trx(tableOf(uid)).whereIn('id', rows).update(data);
+        } else if (args.first) {
+          // the condition is evaluated once: the UPDATE takes the rows just recorded, by their ids
+          // (cheaper than looking the entries up again by documentId)
+          written = await recordRows(trx, { runId, position, uid, where: rows, attributes, ...then, returning: true });
+          const recorded = trx(undoTable()).select(u('rowId')).where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' });
+          if (written.length) await trx(tableOf(uid)).whereIn('id', recorded).update(data);
+        } else {
+          await recordRows(trx, { runId, position, uid, where: rows, attributes, ...then });
+          written = (await trx(tableOf(uid)).where(which('')).update(data).returning(entry)).map((row: Record<string, string>) => row[entry]);
+        }
         if (!resultKnown && (Array.isArray(rows) || written.length)) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
         return written;
       }
