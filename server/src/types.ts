@@ -40,8 +40,11 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
      * versions the user may act on now (see `localeAccess`); the others are counted `forbidden` per
      * locale. `fn` reports each locale with `countLocale`; undo records the locales counted `done`.
      * An entry with no locale done is skipped (for the reason a locale gave).
+     * `sideBySide: n`: up to n entries of a transaction are worked at once (Promise-wise, in that one
+     * transaction), for `fn`s that do not depend on each other's order or state; as always, an entry
+     * that throws rolls its group back and the group's entries are worked again one per transaction.
      */
-    options?: { concurrency?: number; populate?: unknown; load?: boolean; locales?: boolean }
+    options?: { concurrency?: number; populate?: unknown; load?: boolean; locales?: boolean; sideBySide?: number }
   ): Promise<void>;
   /**
    * Localized content types: each document's locale versions and whether the run's user may act on

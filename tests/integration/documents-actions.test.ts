@@ -28,6 +28,24 @@ describe('documents-mode built-ins: publish, unpublish, delete; the playground e
     );
   });
 
+  it('publishes entries side by side: one that breaks a rule fails alone with its message, the others are published', async () => {
+    const publishedEn = new Set((await articleRows(app, { locale: 'en' }, { published: true })).map((r) => r.document_id));
+    // the editor's (the Author's own drafts are the case below's)
+    const ids = [...new Set(await draftIdsCreatedBy(app, app.seeded.users.editor.id))].filter((id) => !publishedEn.has(id)).slice(0, 8);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    // a draft may lack a required field; its published version may not
+    const broken = ids[2];
+    await app.knex()('articles').where({ document_id: broken, locale: 'en' }).whereNull('published_at').update({ title: null });
+
+    const res = await run('editor', 'publish', { selection: { documentIds: ids } });
+    expect(res.body.data.run).toMatchObject({ status: 'partial', succeeded: ids.length - 1, failed: 1 });
+    expect(res.body.data.run.failures).toEqual([{ documentId: broken, reason: expect.stringMatching(/title/) }]);
+    const published = (await articleRows(app, { locale: 'en' }, { published: true })).map((r) => r.document_id);
+    expect(ids.filter((id) => published.includes(id)).sort()).toEqual(ids.filter((id) => id !== broken).sort());
+    // each published once
+    expect(published.filter((id) => ids.includes(id))).toHaveLength(ids.length - 1);
+  });
+
   it('unpublishes, skipping entries that have no published version', async () => {
     const publishedEn = (await articleRows(app, { locale: 'en' }, { published: true })).map((r) => r.document_id);
     const draftOnly = (await articleRows(app, { locale: 'en' })).map((r) => r.document_id).filter((id) => !publishedEn.includes(id));

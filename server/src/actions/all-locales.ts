@@ -27,13 +27,19 @@ export const actsOnAllLocales = (run: Pick<RunContext, 'params' | 'locale'>) => 
  * on and answers `done` or a skip reason. With the option: each locale the user may act in, one at a
  * time (Strapi's `locale: '*'` would take them all), counted per locale; otherwise the run's locale.
  */
+/**
+ * Publish, unpublish and delete work a transaction's entries side by side, as the Content Manager's
+ * bulk actions do (each entry changes its own document's versions): about a fifth faster on SQLite (docs/benchmark.md).
+ */
+const SIDE_BY_SIDE = 25;
+
 export const eachLocaleVersion = (run: RunContext, act: (documentId: string, locale: string | undefined) => Promise<string>) => {
   if (actsOnAllLocales(run)) {
     return run.eachDocument(
       async ({ documentId, locales = [] }) => {
         for (const locale of locales) run.countLocale(documentId, locale, await act(documentId, locale));
       },
-      { load: false, locales: true }
+      { load: false, locales: true, sideBySide: SIDE_BY_SIDE }
     );
   }
   return run.eachDocument(
@@ -41,7 +47,7 @@ export const eachLocaleVersion = (run: RunContext, act: (documentId: string, loc
       const outcome = await act(documentId, run.locale ?? undefined);
       if (outcome !== 'done') run.skip(documentId, outcome);
     },
-    { load: false }
+    { load: false, sideBySide: SIDE_BY_SIDE }
   );
 };
 
