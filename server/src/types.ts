@@ -43,8 +43,10 @@ export interface RunContext<Params extends Record<string, unknown> = Record<stri
      * `sideBySide: n`: up to n entries of a transaction are worked at once (Promise-wise, in that one
      * transaction), for `fn`s that do not depend on each other's order or state; as always, an entry
      * that throws rolls its group back and the group's entries are worked again one per transaction.
+     * `publishes: true`: `fn` only publishes the document (its draft stays as it is); undo then reads
+     * only the documents that had a published version (the others' undo unpublishes them).
      */
-    options?: { concurrency?: number; populate?: unknown; load?: boolean; locales?: boolean; sideBySide?: number }
+    options?: { concurrency?: number; populate?: unknown; load?: boolean; locales?: boolean; sideBySide?: number; publishes?: boolean }
   ): Promise<void>;
   /**
    * Localized content types: each document's locale versions and whether the run's user may act on

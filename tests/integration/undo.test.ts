@@ -199,6 +199,22 @@ describe('undo a run', () => {
     expect(undoPublish.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3 });
     expect(await countOf(app.knex()('articles').whereIn('document_id', neverPublished).whereNotNull('published_at'))).toBe(0);
 
+    // one live entry whose draft was edited since, published again with one never published: undo
+    // puts the old live version back and keeps both drafts exactly (the other's draft is never rewritten)
+    const [liveOne] = await app.knex()('articles').where({ locale: 'en' }).whereNotNull('published_at').limit(1).pluck('document_id');
+    await app.as('editor').put(`${CM}/${liveOne}?locale=en`).send({ title: 'Edited draft, then published' }).expect(200);
+    const liveBefore = await app.knex()('articles').where({ document_id: liveOne, locale: 'en' }).whereNotNull('published_at').first('title');
+    const pair = [liveOne, neverPublished[0]];
+    const draftsBefore = await app.knex()('articles').whereIn('document_id', pair).whereNull('published_at').orderBy('id').select();
+    const again = await run('publish', { selection: { documentIds: pair } });
+    expect(again.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    expect((await app.knex()('articles').where({ document_id: liveOne, locale: 'en' }).whereNotNull('published_at').first('title')).title).toBe('Edited draft, then published');
+    expect((await revert(again.body.data.run.id)).body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    expect(await app.knex()('articles').where({ document_id: liveOne, locale: 'en' }).whereNotNull('published_at').first('title')).toEqual(liveBefore);
+    expect(await countOf(app.knex()('articles').where({ document_id: neverPublished[0] }).whereNotNull('published_at'))).toBe(0);
+    const neverDraft = (rows: any[]) => rows.filter((row) => row.document_id === neverPublished[0]);
+    expect(neverDraft(await app.knex()('articles').whereIn('document_id', pair).whereNull('published_at').orderBy('id').select())).toEqual(neverDraft(draftsBefore));
+
     const live = await app.knex()('articles').where({ locale: 'en' }).whereNotNull('published_at').limit(2).select('document_id', 'title');
     const ids = live.map((row: any) => row.document_id);
     const unpublished = await run('unpublish', { selection: { documentIds: ids } });

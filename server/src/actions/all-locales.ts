@@ -23,17 +23,18 @@ export const allLocalesField: Record<'allLocales', FormFieldDefinition> = {
 export const actsOnAllLocales = (run: Pick<RunContext, 'params' | 'locale'>) => run.params.allLocales === true && run.locale !== null;
 
 /**
- * The documents-mode pass of publish, unpublish and delete: `act` runs once per locale version to act
- * on and answers `done` or a skip reason. With the option: each locale the user may act in, one at a
- * time (Strapi's `locale: '*'` would take them all), counted per locale; otherwise the run's locale.
- */
-/**
  * Publish, unpublish and delete work a transaction's entries side by side, as the Content Manager's
  * bulk actions do (each entry changes its own document's versions): about a fifth faster on SQLite (docs/benchmark.md).
  */
 const SIDE_BY_SIDE = 25;
 
-export const eachLocaleVersion = (run: RunContext, act: (documentId: string, locale: string | undefined) => Promise<string>) => {
+/**
+ * The documents-mode pass of publish, unpublish and delete: `act` runs once per locale version to act
+ * on and answers `done` or a skip reason. With the option: each locale the user may act in, one at a
+ * time (Strapi's `locale: '*'` would take them all), counted per locale; otherwise the run's locale.
+ * `publishes`: `act` publishes (see eachDocument's option of that name).
+ */
+export const eachLocaleVersion = (run: RunContext, act: (documentId: string, locale: string | undefined) => Promise<string>, { publishes = false } = {}) => {
   if (actsOnAllLocales(run)) {
     return run.eachDocument(
       async ({ documentId, locales = [] }) => {
@@ -47,7 +48,7 @@ export const eachLocaleVersion = (run: RunContext, act: (documentId: string, loc
       const outcome = await act(documentId, run.locale ?? undefined);
       if (outcome !== 'done') run.skip(documentId, outcome);
     },
-    { load: false, sideBySide: SIDE_BY_SIDE }
+    { load: false, sideBySide: SIDE_BY_SIDE, publishes }
   );
 };
 

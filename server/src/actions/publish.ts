@@ -20,5 +20,5 @@ export const publishAction: BulkActionDefinition = {
     eachLocaleVersion(run, async (documentId, locale) => {
       await run.strapi.documents(run.uid).publish({ documentId, ...(locale ? { locale } : {}) });
       return 'done';
-    }),
+    }, { publishes: true }),
 };

@@ -250,6 +250,7 @@ export function createRunContext(args: {
       const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, 16));
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
       const chunks = getService(strapi, 'chunks');
+      const publishing = Boolean(options.publishes);
 
       await walk(async ([row], outcomes) => {
         // entries with an outcome were processed before a restart: never twice
@@ -300,7 +301,7 @@ export function createRunContext(args: {
             }
           } else {
             // undo: the document's versions before `fn`, recorded with what the group's calls left
-            const before = args.revertible ? (groupUndo.read.get(id) ?? (await undo.snapshot(uid, id, locale))) : null;
+            const before = args.revertible ? (groupUndo.read.get(id) ?? (await undo.snapshot(uid, id, locale, { publishing }))) : null;
             await fn(byId.get(id) as any);
             if (before) groupUndo.done.set(id, before);
           }
@@ -350,7 +351,7 @@ export function createRunContext(args: {
                 const groupUndo = {
                   // the group's entries side by side, or about as many as the last group held (a populated
                   // read costs the same for one or several)
-                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, together ? group : [first, ...queue.slice(0, snapshotAhead - 1)], locale) : new Map(),
+                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, together ? group : [first, ...queue.slice(0, snapshotAhead - 1)], locale, { publishing }) : new Map(),
                   done: new Map<string, DocumentVersions>(),
                 };
                 if (together) {

@@ -172,10 +172,24 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * every relation, media and component field with one query per field for all the rows, so the
    * cost per chunk does not grow with one round trip per entry.
    */
-  const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean) => {
+  /**
+   * `publishing`: the change publishes the documents, which leaves a draft as it is. A document
+   * without a published version is recorded as no versions (its undo unpublishes it) without reading
+   * it; the others in full (their undo puts the old published version back, then the draft).
+   */
+  const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean, publishing = false) => {
     const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
     const byDocument = new Map<string, any[]>(documentIds.map((documentId) => [documentId, []]));
-    for (const batch of chunk(documentIds, BATCH)) {
+    let toRead = documentIds;
+    if (publishing && draftAndPublish && !draftOnly) {
+      const published = new Set<string>();
+      for (const batch of chunk(documentIds, BATCH)) {
+        const rows = await strapi.db.query(uid as any).findMany({ select: ['documentId'], where: { documentId: { $in: batch }, ...localeWhere(uid, locale), publishedAt: { $notNull: true } } });
+        for (const row of rows as Array<{ documentId: string }>) published.add(row.documentId);
+      }
+      toRead = documentIds.filter((documentId) => published.has(documentId));
+    }
+    for (const batch of chunk(toRead, BATCH)) {
       const rows = await strapi.db.query(uid as any).findMany({
         where: {
           documentId: { $in: batch },
@@ -383,13 +397,13 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     // --------------------------------------------------------------------------- recording (documents mode)
 
     /** Before `fn`, inside the entry's transaction: the document's versions in the run's locale. */
-    async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false } = {}): Promise<DocumentVersions> {
-      return (await snapshots(uid, [documentId], locale, draftOnly)).get(documentId)!;
+    async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false, publishing = false } = {}): Promise<DocumentVersions> {
+      return (await snapshots(uid, [documentId], locale, draftOnly, publishing)).get(documentId)!;
     },
 
     /** Before their changes, in their transaction: the versions of these documents (one populated read per batch). */
-    snapshotDocuments(uid: string, documentIds: string[], locale: string | null): Promise<Map<string, DocumentVersions>> {
-      return snapshots(uid, documentIds, locale, false);
+    snapshotDocuments(uid: string, documentIds: string[], locale: string | null, { publishing = false } = {}): Promise<Map<string, DocumentVersions>> {
+      return snapshots(uid, documentIds, locale, false, publishing);
     },
 
     /** Before a chunk's change, in its transaction: the drafts of these documents in the run's locale. */
