@@ -333,8 +333,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
      * statement sees the rows as they were before it and RETURNING gives them after, so the records
      * are inserted finished; recordRows, the UPDATE and recordWritten update records the transaction
      * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md). SQLite
-     * has no data-modifying CTE: the records, the UPDATE, and, when every value is a constant (the
-     * same for every row), one shared record of what the rows now hold instead of one per row.
+     * has no data-modifying CTE: the records, then the UPDATE. On both, when every value is a
+     * constant (the same for every row), one shared record says what the rows now hold instead of
+     * one `after` per row.
      * `data`: columns → values as the database takes them, or knex expressions. `rows`: row ids, or
      * a condition (then the documentIds of the rows written come back; the condition may leave some out).
      */
@@ -350,11 +351,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (Array.isArray(rows) && !rows.length) return [];
       const entry = columnName(strapi, uid, 'documentId');
       const which = (prefix: string) => (q: any) => (Array.isArray(rows) ? q.whereIn(`${prefix}id`, rows) : q.where(rows(prefix)));
+      // every recorded column set to a constant: the rows hold the same afterwards (a knex
+      // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
+      const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
+      const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
       if (!isPostgres()) {
-        // every recorded column set to a constant: the rows hold the same afterwards (a knex
-        // expression such as `views + 1`, or a column the UPDATE leaves as it is, differs per row)
-        const constant = (value: unknown) => value === null || typeof value !== 'object' || value instanceof Date;
-        const sameForEveryRow = columnsOf(uid, attributes).every(([, column]) => Object.hasOwn(data, column) && constant(data[column]));
         // otherwise each row's result, in the records' INSERT, when the database stores it as computed
         // (else rewriting the fresh records afterwards, one sub-select each)
         const resultKnown = !sameForEveryRow && storedAsWritten(uid, attributes, data);
@@ -382,14 +383,16 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         .from({ t: tableOf(uid) })
         .where(which('t.'));
       const sets = Object.entries(data).map(([column, value]) => trx.raw('?? = ?', [column, value]));
-      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', 'after'].map(u);
+      // constants: the rows' own records leave `after` empty and one shared record holds it (as on SQLite)
+      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', ...(sameForEveryRow ? [] : ['after'])].map(u);
       const result = await trx.raw(
-        `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id, ?) ` +
-          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before, changed.after FROM old JOIN changed ON changed.id = old.id` +
-          (Array.isArray(rows) ? '' : ' RETURNING ?? AS entry'),
-        [old, tableOf(uid), ...sets, jsonOf(trx, 't', pairs, 'after'), undoTable(), ...columns, runId, position, 'columns', ...(Array.isArray(rows) ? [] : [u('entry')])]
+        `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id${sameForEveryRow ? '' : ', ?'}) ` +
+          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before${sameForEveryRow ? '' : ', changed.after'} FROM old JOIN changed ON changed.id = old.id RETURNING ?? AS entry`,
+        [old, tableOf(uid), ...sets, ...(sameForEveryRow ? [] : [jsonOf(trx, 't', pairs, 'after')]), undoTable(), ...columns, runId, position, 'columns', u('entry')]
       );
-      return Array.isArray(rows) ? [] : result.rows.map((row: { entry: string }) => row.entry);
+      const written: string[] = result.rows.map((row: { entry: string }) => row.entry);
+      if (sameForEveryRow && written.length) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+      return Array.isArray(rows) ? [] : written;
     },
 
     recordWritten,
