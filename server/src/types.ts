@@ -129,6 +129,13 @@ export interface ChunkUndo {
    */
   updateWhere(where: (prefix: string) => ReturnType<Core.Strapi['db']['connection']['raw']>, data: Record<string, unknown>, attributes: string[]): Promise<string[]>;
   /**
+   * Before the change (with `columns` for the same rows, which says whether an entry changed since):
+   * these rows' links in these relations, kept in a join table, with their order on both sides;
+   * undo puts exactly those back. Not for relations whose targets have one source (oneToOne,
+   * oneToMany): linking one unlinks it from another row, which this does not record.
+   */
+  links(rowIds: number[], relations: string[]): Promise<void>;
+  /**
    * Before the change: these documents' drafts in the run's locale (every field, relations, media,
    * components). Call what it returns after the change: it records the rows as the change left them.
    */

@@ -83,7 +83,7 @@ describe('undo a run', () => {
     expect(again.body.error.message).toBe(`Run ${original.id} was undone already (run ${undo.body.data.run.id})`);
   });
 
-  it('undoes several changes of one edit: columns set-based, a relation added with them through the document', async () => {
+  it('undoes several changes of one edit: columns and the links of a relation, set-based', async () => {
     const picked = (await enDrafts()).slice(20, 24).map((row: any) => row.document_id);
     const before = await rowsOf(picked);
     const columns = await run('update-field', {
@@ -122,7 +122,12 @@ describe('undo a run', () => {
     const changedRows = new Set((await app.knex()('articles').where({ document_id: changedSince }).pluck('id')).map(Number));
     expect((await full()).filter((row: any) => !changedRows.has(Number(row.id)))).toEqual(fullBefore.filter((row: any) => !changedRows.has(Number(row.id))));
 
-    // a tag added together with a number change: each entry's draft is recorded and comes back
+    // a tag added together with a number change: the rows' links are recorded with the columns and come back
+    const linksOf = async (documentIds: string[]) => {
+      const drafts = app.knex()('articles').whereIn('document_id', documentIds).whereNull('published_at').select('id');
+      return app.knex()('articles_tags_lnk').whereIn('article_id', drafts).orderBy(['article_id', 'tag_id']).select('article_id', 'tag_id', 'tag_ord', 'article_ord');
+    };
+    const linksBefore = await linksOf(picked);
     const tagsOf = async (documentId: string) => {
       const res = await app.as('editor').get(`${CM}/${documentId}?locale=en&populate[tags]=true`);
       return ((res.body.data.tags ?? []) as Array<{ documentId: string }>).map((tag) => tag.documentId).sort();
@@ -137,10 +142,49 @@ describe('undo a run', () => {
     expect((await Promise.all(picked.map(tagsOf))).every((tags) => tags.includes(tag.document_id))).toBe(true);
 
     const undoRelation = await revert(relation.body.data.run.id);
-    expect(undoRelation.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4, params: { mode: 'documents' } });
+    expect(undoRelation.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 4, params: { mode: 'query' } });
     expect(await Promise.all(picked.map(tagsOf))).toEqual(tagsBefore);
+    // the links themselves, with their order on both sides
+    expect(await linksOf(picked)).toEqual(linksBefore);
     const views = await app.knex()('articles').whereIn('document_id', picked).where({ locale: 'en' }).whereNull('published_at').orderBy('id').pluck('views');
     expect(views).toEqual(before.filter((row: any) => row.locale === 'en' && row.published_at === null).map((row: any) => row.views));
+  });
+
+  it('puts back the links a relation change replaced or removed, in their order, and the category; an entry edited since keeps its edit', async () => {
+    const picked = (await enDrafts()).slice(28, 31).map((row: any) => row.document_id);
+    const tags: string[] = await app.knex()('tags').orderBy('id').pluck('document_id');
+    const [other] = await app.knex()('categories').orderBy('id', 'desc').limit(1).pluck('document_id');
+    const k = app.knex();
+    const drafts = () => k('articles').whereIn('document_id', picked).whereNull('published_at').select('id');
+    const state = async () => ({
+      links: await k('articles_tags_lnk').whereIn('article_id', drafts()).orderBy(['article_id', 'tag_ord', 'id']).select('article_id', 'tag_id', 'tag_ord', 'article_ord'),
+      categories: await k('articles_category_lnk').whereIn('article_id', drafts()).orderBy('article_id').select('article_id', 'category_id', 'article_ord'),
+      rows: await rowsOf(picked),
+    });
+    // two tags each, in a known order, to be replaced
+    const first = await run('update-field', { selection: { documentIds: picked }, params: { changes: [{ field: 'tags', op: 'set', value: [tags[1], tags[0]] }] } });
+    expect(first.body.data.run).toMatchObject({ succeeded: 3 });
+    const before = await state();
+
+    const res = await run('update-field', {
+      selection: { documentIds: picked },
+      params: { changes: [{ field: 'tags', op: 'set', value: [tags[2]] }, { field: 'category', op: 'set', value: other }] },
+    });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 3 });
+    // edited since, through the Content Manager: this entry keeps what it has now
+    const edited = picked[1];
+    await app.as('editor').put(`${CM}/${edited}?locale=en`).send({ title: 'Edited after the relation change' }).expect(200);
+    const editedNow = (await state()).links.filter((link: any) => before.rows.some((row: any) => row.document_id === edited && row.id === link.article_id));
+
+    const undo = await revert(res.body.data.run.id);
+    expect(undo.body.data.run).toMatchObject({ params: { mode: 'query' }, succeeded: 2, skippedReasons: { 'changed-since': 1 } });
+    const after = await state();
+    const editedRows = new Set(before.rows.filter((row: any) => row.document_id === edited).map((row: any) => row.id));
+    const others = (list: any[]) => list.filter((link) => !editedRows.has(link.article_id ?? link.id));
+    expect(others(after.links)).toEqual(others(before.links));
+    expect(others(after.categories)).toEqual(others(before.categories));
+    expect(others(after.rows)).toEqual(others(before.rows));
+    expect(after.links.filter((link: any) => editedRows.has(link.article_id))).toEqual(editedNow);
   });
 
   it('puts back a non-localized field on every locale it was written to', async () => {

@@ -76,6 +76,8 @@ export const revertAction: BulkActionDefinition<RevertParams> = {
           mayRestoreLocale = (documentId, locale) => permitted.has(`${documentId}\u0000${locale}`);
         }
         const outcomes = await undo.revertRows(trx, runId, run.uid, documentIds, mayRestoreLocale);
+        // relations recorded as links: the entries whose rows came back get their links back too
+        await undo.revertLinks(trx, runId, run.uid, documentIds.filter((documentId) => outcomes[documentId] && 'done' in outcomes[documentId]));
         for (const documentId of documentIds) count(documentId, outcomes[documentId] ?? { skipped: 'changed-since' });
       });
     }

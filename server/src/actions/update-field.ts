@@ -183,11 +183,15 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     const { strapi, uid } = run;
     const { changes, dialect } = await resolveChanges(run);
 
-    // undo: column changes record the columns' values set-based; relations, media and component
-    // fields record each entry's draft (its links live in other tables) and come back through the
-    // Document Service
+    // undo: column changes record the columns' values set-based, relations their links; media,
+    // component fields and relations whose targets have one source record each entry's draft and
+    // come back through the Document Service
     const columnsOnly = changes.every(({ field }) => field.kind === 'column');
-    const columnAttributes = changes.map(({ field }) => field.name);
+    const columnAttributes = changes.filter(({ field }) => field.kind === 'column').map(({ field }) => field.name);
+    // relations kept in a join table whose targets may have several sources: their links are recorded
+    // set-based with the columns (and the stamp), no populated read of each draft
+    const relations = changes.filter(({ field }) => field.kind === 'relation').map(({ field }) => field.name);
+    const setBased = changes.every(({ field }) => field.kind === 'column' || (field.kind === 'relation' && !linksTargetExclusively(field.attribute as any)));
 
     let changed = 0;
     let invalidCount = 0;
@@ -226,8 +230,11 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       // every row the chunk writes: drafts, and published versions with the option (columns only)
       const written = [...plan.draft.stampRowIds, ...(plan.published?.stampRowIds ?? [])];
       let recorded: (() => Promise<void>) | null = null;
-      if (undo && columnsOnly && written.length) await undo.columns({ id: { $in: written } }, columnAttributes);
-      if (undo && !columnsOnly) {
+      if (undo && setBased && written.length) {
+        await undo.columns({ id: { $in: written } }, columnAttributes);
+        if (relations.length) await undo.links(written, relations);
+      }
+      if (undo && !setBased) {
         const skipped = new Set([...plan.notFound, ...plan.invalid.map(({ documentId }) => documentId), ...plan.unchanged]);
         recorded = await undo.drafts(documentIds.filter((documentId) => !skipped.has(documentId)));
       }
@@ -237,7 +244,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
         await applyPlan(strapi, uid, { ...plan.published, stampRowIds: keepPublished }, trx, run.user.id, now);
       }
       await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
-      if (undo && columnsOnly && written.length) await undo.written(columnAttributes);
+      if (undo && setBased && written.length) await undo.written(columnAttributes);
       if (recorded) await recorded();
       if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
     }, { maxEntries: entriesPerCall(changes.length) });

@@ -158,6 +158,7 @@ export function createRunContext(args: {
       updateWhere(where, data, attributes) {
         return undo.recordUpdate(trx, { runId, position, uid, rows: where, data, attributes, first: recordings++ === 0 });
       },
+      links: (rowIds, relations) => undo.recordLinks(trx, { runId, position, uid, rowIds, fields: relations }),
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);
         return async () => {

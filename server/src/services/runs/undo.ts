@@ -3,6 +3,7 @@ import { RUN_UID, RUN_UNDO_UID } from '../../content-types';
 import { columnName, getModel, hasDraftAndPublish, isLocalized, isLocalizedAttribute } from '../../utils/models';
 import type { Knex } from './queue';
 import { chunk } from '../../utils/arrays';
+import { ID_CHUNK } from '../../constants';
 
 type Where = Record<string, unknown>;
 /** Rows named by a knex condition over their columns, each name after `prefix` (e.g. `t.`). */
@@ -323,6 +324,54 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     await trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).update({ [u('after')]: written });
   };
 
+  /** A relation's join table from the side of `uid` (the columns the edit-fields plan writes). */
+  const joinTableOf = (uid: string, field: string) => {
+    const attribute = (strapi.db.metadata.get(uid as any).attributes as Record<string, any>)[field];
+    const jt = attribute?.joinTable;
+    if (attribute?.type !== 'relation' || !jt) throw new Error(`undo: "${field}" of ${uid} is not a relation kept in a join table`);
+    return {
+      table: jt.name as string,
+      source: jt.joinColumn.name as string,
+      target: jt.inverseJoinColumn.name as string,
+      order: (jt.orderColumnName ?? null) as string | null,
+      inverseOrder: (jt.inverseOrderColumnName ?? null) as string | null,
+      targetTable: tableOf(attribute.target),
+    };
+  };
+
+  /**
+   * Before a chunk's link changes, in its transaction: each row's links in these relations (target,
+   * this side's order, the other side's order), one record per row with an `INSERT … SELECT` that
+   * aggregates them in the database (nothing passes through Node).
+   */
+  const recordLinks = async (trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; fields: string[] }) => {
+    const { runId, position, uid, fields } = args;
+    const pg = isPostgres();
+    for (const batch of chunk(args.rowIds, ID_CHUNK)) {
+      const perField = fields.map((field) => {
+        const jt = joinTableOf(uid, field);
+        const columns = [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : null));
+        const tuple = columns.map((column) => column ?? 'NULL').join(', ');
+        const order = [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', ');
+        // PostgreSQL orders inside the aggregate; SQLite aggregates rows in the order its subquery gives them
+        const sql = pg
+          ? `(SELECT COALESCE(json_agg(json_build_array(${tuple}) ORDER BY ${order}), '[]'::json) FROM ?? AS l WHERE l.?? = t.id)`
+          : `(SELECT json_group_array(json_array(${tuple})) FROM (SELECT * FROM ?? AS l WHERE l.?? = t.id ORDER BY ${order}) AS l)`;
+        return { field, sql, bindings: [jt.table, jt.source] };
+      });
+      const fn = pg ? 'json_build_object' : 'json_object';
+      const links = trx.raw(
+        `CAST(${fn}(${perField.map((f) => `CAST(? AS TEXT), ${f.sql}`).join(', ')}) AS TEXT)`,
+        perField.flatMap((f) => [f.field, ...f.bindings])
+      );
+      const query = trx
+        .select(trx.raw('?', [runId]), trx.raw('?', [position]), `t.${columnName(strapi, uid, 'documentId')}`, 't.id', trx.raw('?', ['links']), links)
+        .from({ t: tableOf(uid) })
+        .whereIn('t.id', batch);
+      await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before'], query);
+    }
+  };
+
   return {
     // ------------------------------------------------------------------------------ recording (query mode)
 
@@ -396,6 +445,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     recordWritten,
+
+    recordLinks,
 
     // --------------------------------------------------------------------------- recording (documents mode)
 
@@ -558,6 +609,43 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         for (let i = 0; i < ids.length; i += 500) await trx(tableOf(uid)).whereIn('id', ids.slice(i, i + 500)).update(values);
       }
       return outcomes;
+    },
+
+    /**
+     * Query mode, after revertRows in the same transaction: the entries it put back (`documentIds`) get
+     * the links their rows had before the run, in their order on both sides; links to targets deleted
+     * since are left out.
+     */
+    async revertLinks(trx: Knex, runId: number, uid: string, documentIds: string[]) {
+      for (const batch of chunk(documentIds, ID_CHUNK)) {
+        const records = await trx(undoTable()).where({ [u('runId')]: runId, [u('kind')]: 'links' }).whereIn(u('entry'), batch).select(u('rowId'), u('before'));
+        const byField = new Map<string, Array<{ rowId: number; links: Array<[number, number | null, number | null]> }>>();
+        for (const record of records) {
+          const before = JSON.parse(record[u('before')]) as Record<string, Array<[number, number | null, number | null]>>;
+          for (const [field, links] of Object.entries(before)) {
+            byField.set(field, [...(byField.get(field) ?? []), { rowId: Number(record[u('rowId')]), links }]);
+          }
+        }
+        for (const [field, rows] of byField) {
+          const jt = joinTableOf(uid, field);
+          const rowIds = rows.map((row) => row.rowId);
+          await trx(jt.table).whereIn(jt.source, rowIds).delete();
+          const targets = [...new Set(rows.flatMap((row) => row.links.map(([target]) => Number(target))))];
+          const existing = new Set<number>();
+          for (const ids of chunk(targets, ID_CHUNK)) for (const { id } of await trx(jt.targetTable).whereIn('id', ids).select('id')) existing.add(Number(id));
+          const inserts = rows.flatMap((row) =>
+            row.links
+              .filter(([target]) => existing.has(Number(target)))
+              .map(([target, order, inverseOrder]) => ({
+                [jt.source]: row.rowId,
+                [jt.target]: target,
+                ...(jt.order ? { [jt.order]: order } : {}),
+                ...(jt.inverseOrder ? { [jt.inverseOrder]: inverseOrder } : {}),
+              }))
+          );
+          for (const part of chunk(inserts, BATCH)) await trx(jt.table).insert(part);
+        }
+      }
     },
 
     /**
