@@ -93,10 +93,11 @@ export function report({ options, results, polls, ready, dbVersion, runStamp, pr
     value(`T0: one INSERT … SELECT into the join table, ${fmtN(N)} links`, msText(fig('T0')));
     judged(`PT: add a tag, ${fmtN(N)} (not recorded)`, msText(fig('PT')), 'PT/T0', ratio('PT', 'T0'), 1.5);
   }
-  if (has('T0@N/10', 'PTr@N/10')) {
-    value(`T0 at ${fmtN(N10)} links`, msText(fig('T0@N/10')));
-    judged(`PTr: add a tag, ${fmtN(N10)} (built-in, recorded)`, msText(fig('PTr@N/10')), 'PTr/T0', ratio('PTr@N/10', 'T0@N/10'), 1.5);
+  if (has('T0', 'PTr')) {
+    if (!has('PT')) value(`T0: one INSERT … SELECT into the join table, ${fmtN(N)} links`, msText(fig('T0')));
+    judged(`PTr: add a tag, ${fmtN(N)} (built-in, recorded for undo)`, msText(fig('PTr')), 'PTr/T0', ratio('PTr', 'T0'), 1.5);
   }
+  if (has('PT', 'PTr')) judged(`PTr (recorded for undo) vs PT`, msText(fig('PTr')), 'PTr/PT', ratio('PTr', 'PT'), 1.3);
   if (has('P2', 'S2')) {
     value(`S2: documents().update loop, ${fmtN(DOCUMENTS)} docs`, msText(fig('S2')));
     judged(`P2: documents mode, ${fmtN(DOCUMENTS)} docs`, msText(fig('P2')), 'P2/S2', ratio('P2', 'S2'), 1.05);
@@ -138,7 +139,7 @@ export function report({ options, results, polls, ready, dbVersion, runStamp, pr
   if (has('P4', 'P4@N/10')) {
     judged(`P4 scaling ${fmtN(N10)} → ${fmtN(N)}`, `${msText(fig('P4@N/10'))} → ${msText(fig('P4'))}`, 'P4(N)/P4(N/10)', ratio('P4', 'P4@N/10'), 11);
   }
-  for (const name of ['P1', 'PT', 'PTr@N/10', 'P4']) {
+  for (const name of ['P1', 'PT', 'PTr', 'P4']) {
     if (!has(name)) continue;
     const lag = med(name, (r) => r.lag.p99Ms);
     judged(`Event-loop lag during ${name}`, `p99 ${lag} ms`, 'p99', lag, 100, 'ms');

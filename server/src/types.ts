@@ -114,8 +114,13 @@ export interface ChunkTools {
 export interface ChunkUndo {
   /** Before the change: the current values of these attributes of the rows `where` (a Query Engine where) matches. */
   columns(where: Record<string, unknown>, attributes: string[]): Promise<void>;
-  /** After the change: the values written to the rows recorded with `columns` (what "changed since" compares with). */
-  written(attributes: string[]): Promise<void>;
+  /**
+   * After the change: the values written to the rows recorded with `columns` (what "changed since"
+   * compares with). `sameForEveryRow`: every recorded row now holds the same values of these
+   * attributes and the stamp (constants written to all of them): one shared record says so, once per
+   * chunk position (a position recorded that way already must not be given it again).
+   */
+  written(attributes: string[], options?: { sameForEveryRow?: boolean }): Promise<void>;
   /**
    * The change and its record at once, for a change that is one UPDATE of these rows (`data`:
    * columns → values as the database takes them, or knex expressions), recording `attributes` before

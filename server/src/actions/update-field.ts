@@ -192,6 +192,7 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     // set-based with the columns (and the stamp), no populated read of each draft
     const relations = changes.filter(({ field }) => field.kind === 'relation').map(({ field }) => field.name);
     const setBased = changes.every(({ field }) => field.kind === 'column' || (field.kind === 'relation' && !linksTargetExclusively(field.attribute as any)));
+    const constantsOnly = changes.every(({ field, change }) => field.kind !== 'column' || change.op === 'set' || change.op === 'clear');
 
     let changed = 0;
     let invalidCount = 0;
@@ -244,7 +245,8 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
         await applyPlan(strapi, uid, { ...plan.published, stampRowIds: keepPublished }, trx, run.user.id, now);
       }
       await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
-      if (undo && setBased && written.length) await undo.written(columnAttributes);
+      // constants only (a relation's links, set or clear of columns): every row now holds the same values
+      if (undo && setBased && written.length) await undo.written(columnAttributes, { sameForEveryRow: !guarded && constantsOnly && !run.params.published && !actsOnAllLocales(run) });
       if (recorded) await recorded();
       if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
     }, { maxEntries: entriesPerCall(changes.length) });

@@ -150,7 +150,7 @@ export function createRunContext(args: {
       async columns(where, attributes) {
         await undo.recordRows(trx, { runId, position, uid, where, attributes, again: recordings++ > 0 });
       },
-      written: (attributes) => undo.recordWritten(trx, { runId, position, uid, attributes }),
+      written: (attributes, options = {}) => undo.recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow: options.sameForEveryRow === true }),
       async update(rowIds, data, attributes) {
         recordings += 1;
         await undo.recordUpdate(trx, { runId, position, uid, rows: rowIds, data, attributes });
