@@ -140,6 +140,8 @@ export interface ChunkUndo {
    * oneToMany): linking one unlinks it from another row, which this does not record.
    */
   links(rowIds: number[], relations: string[]): Promise<void>;
+  /** After the change: the links those rows now have (undo skips an entry whose links differ since, as changed-since). */
+  linksWritten(relations: string[]): Promise<void>;
   /**
    * Before the change: these documents' drafts in the run's locale (every field, relations, media,
    * components). Call what it returns after the change: it records the rows as the change left them.

@@ -174,17 +174,40 @@ describe('undo a run', () => {
     // edited since, through the Content Manager: this entry keeps what it has now
     const edited = picked[1];
     await app.as('editor').put(`${CM}/${edited}?locale=en`).send({ title: 'Edited after the relation change' }).expect(200);
-    const editedNow = (await state()).links.filter((link: any) => before.rows.some((row: any) => row.document_id === edited && row.id === link.article_id));
+    // and another one's links changed from the other side of the relation (which does not stamp the article)
+    const linkedSince = picked[2];
+    const [linkedDraft] = await k('articles').where({ document_id: linkedSince, locale: 'en' }).whereNull('published_at').pluck('id');
+    const [tagRow] = await k('tags').where({ document_id: tags[3] }).pluck('id');
+    await k('articles_tags_lnk').insert({ article_id: linkedDraft, tag_id: tagRow, tag_ord: 9, article_ord: 9 });
+    const editedNow = (await state()).links.filter((link: any) => before.rows.some((row: any) => [edited, linkedSince].includes(row.document_id) && row.id === link.article_id));
 
     const undo = await revert(res.body.data.run.id);
-    expect(undo.body.data.run).toMatchObject({ params: { mode: 'query' }, succeeded: 2, skippedReasons: { 'changed-since': 1 } });
+    expect(undo.body.data.run).toMatchObject({ params: { mode: 'query' }, succeeded: 1, skippedReasons: { 'changed-since': 2 } });
     const after = await state();
-    const editedRows = new Set(before.rows.filter((row: any) => row.document_id === edited).map((row: any) => row.id));
+    const editedRows = new Set(before.rows.filter((row: any) => [edited, linkedSince].includes(row.document_id)).map((row: any) => row.id));
     const others = (list: any[]) => list.filter((link) => !editedRows.has(link.article_id ?? link.id));
     expect(others(after.links)).toEqual(others(before.links));
     expect(others(after.categories)).toEqual(others(before.categories));
     expect(others(after.rows)).toEqual(others(before.rows));
     expect(after.links.filter((link: any) => editedRows.has(link.article_id))).toEqual(editedNow);
+  });
+
+  it('undoes a localized field, a field without locales and a relation changed together on entries with several locales', async () => {
+    const withFr = await app.knex()('articles as a').join('articles as f', 'f.document_id', 'a.document_id')
+      .where({ 'a.locale': 'en', 'f.locale': 'fr' }).whereNull('a.published_at').whereNull('f.published_at').distinct('a.document_id').orderBy('a.document_id', 'desc').limit(2);
+    const picked = withFr.map((row: any) => row.document_id);
+    expect(picked.length).toBe(2);
+    const before = await rowsOf(picked);
+    const [tag] = await app.knex()('tags').orderBy('id', 'desc').limit(1).pluck('document_id');
+    // the English rows get stage and the tag, every locale's rows get featured: the rows recorded differ
+    const res = await run('update-field', {
+      selection: { documentIds: picked },
+      params: { changes: [{ field: 'stage', op: 'set', value: 'trash' }, { field: 'featured', op: 'set', value: true }, { field: 'tags', op: 'add', value: [tag] }] },
+    });
+    expect(res.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2 });
+    const undo = await revert(res.body.data.run.id);
+    expect(undo.body.data.run).toMatchObject({ status: 'succeeded', succeeded: 2, skipped: 0 });
+    expect(await rowsOf(picked)).toEqual(before);
   });
 
   it('puts back a non-localized field on every locale it was written to', async () => {

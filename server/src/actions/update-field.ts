@@ -193,6 +193,9 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     const relations = changes.filter(({ field }) => field.kind === 'relation').map(({ field }) => field.name);
     const setBased = changes.every(({ field }) => field.kind === 'column' || (field.kind === 'relation' && !linksTargetExclusively(field.attribute as any)));
     const constantsOnly = changes.every(({ field, change }) => field.kind !== 'column' || change.op === 'set' || change.op === 'clear');
+    // the rows written hold the same recorded values: not when a localized column changes in the run's
+    // locale while a field without locales makes the other locales' rows written (and recorded) too
+    const alikeRows = !isLocalized(getModel(strapi, uid)) || changes.every(({ field }) => field.localized) || changes.every(({ field }) => field.kind !== 'column' || !field.localized);
 
     let changed = 0;
     let invalidCount = 0;
@@ -246,7 +249,10 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
       }
       await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
       // constants only (a relation's links, set or clear of columns): every row now holds the same values
-      if (undo && setBased && written.length) await undo.written(columnAttributes, { sameForEveryRow: !guarded && constantsOnly && !run.params.published && !actsOnAllLocales(run) });
+      if (undo && setBased && written.length) {
+        await undo.written(columnAttributes, { sameForEveryRow: !guarded && constantsOnly && alikeRows && !run.params.published && !actsOnAllLocales(run) });
+        if (relations.length) await undo.linksWritten(relations);
+      }
       if (recorded) await recorded();
       if (actsOnAllLocales(run)) await updateOtherLocales(run, { trx, documentIds, plan: plan.draft, changes, dialect, undo, attributes: columnAttributes });
     }, { maxEntries: entriesPerCall(changes.length) });

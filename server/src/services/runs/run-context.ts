@@ -159,6 +159,7 @@ export function createRunContext(args: {
         return undo.recordUpdate(trx, { runId, position, uid, rows: where, data, attributes, first: recordings++ === 0 });
       },
       links: (rowIds, relations) => undo.recordLinks(trx, { runId, position, uid, rowIds, fields: relations }),
+      linksWritten: (relations) => undo.recordLinksWritten(trx, { runId, position, uid, fields: relations }),
       async drafts(documentIds) {
         const before = await undo.snapshotDrafts(uid, documentIds, locale);
         return async () => {
@@ -251,7 +252,7 @@ export function createRunContext(args: {
       const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, 16));
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
       const chunks = getService(strapi, 'chunks');
-      const publishing = Boolean(options.publishes);
+      const publishes = Boolean(options.publishes);
 
       await walk(async ([row], outcomes) => {
         // entries with an outcome were processed before a restart: never twice
@@ -302,7 +303,7 @@ export function createRunContext(args: {
             }
           } else {
             // undo: the document's versions before `fn`, recorded with what the group's calls left
-            const before = args.revertible ? (groupUndo.read.get(id) ?? (await undo.snapshot(uid, id, locale, { publishing }))) : null;
+            const before = args.revertible ? (groupUndo.read.get(id) ?? (await undo.snapshot(uid, id, locale, { publishes }))) : null;
             await fn(byId.get(id) as any);
             if (before) groupUndo.done.set(id, before);
           }
@@ -329,7 +330,10 @@ export function createRunContext(args: {
         // side by side: the group's entries are worked at once in its transaction (as the Content
         // Manager's bulk actions do: Strapi's publish, unpublish and delete go faster so), as many as
         // keep the transaction within DOCUMENT_GROUP.forMs, starting with a few
-        const sideBySide = groupedEntries ? Math.max(1, Math.min(options.sideBySide ?? 1, CHUNK_SIZE.documents)) : 1;
+        // (not for a type with relations to itself: two entries of a group linked to each other would
+        // interleave Strapi's unlinking and relinking of their published versions)
+        const selfRelated = Object.values(model.attributes as Record<string, { type?: string; target?: string }>).some((attribute) => attribute.type === 'relation' && attribute.target === uid);
+        const sideBySide = groupedEntries && !selfRelated ? Math.max(1, Math.min(options.sideBySide ?? 1, CHUNK_SIZE.documents)) : 1;
         let width = Math.min(4, sideBySide);
         let alone = 0;
         const worker = async () => {
@@ -352,7 +356,7 @@ export function createRunContext(args: {
                 const groupUndo = {
                   // the group's entries side by side, or about as many as the last group held (a populated
                   // read costs the same for one or several)
-                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, together ? group : [first, ...queue.slice(0, snapshotAhead - 1)], locale, { publishing }) : new Map(),
+                  read: args.revertible && !access && !single ? await undo.snapshotDocuments(uid, together ? group : [first, ...queue.slice(0, snapshotAhead - 1)], locale, { publishes }) : new Map(),
                   done: new Map<string, DocumentVersions>(),
                 };
                 if (together) {

@@ -174,15 +174,15 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * cost per chunk does not grow with one round trip per entry.
    */
   /**
-   * `publishing`: the change publishes the documents, which leaves a draft as it is. A document
+   * `publishes`: the change publishes the documents, which leaves a draft as it is. A document
    * without a published version is recorded as no versions (its undo unpublishes it) without reading
    * it; the others in full (their undo puts the old published version back, then the draft).
    */
-  const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean, publishing = false) => {
+  const snapshots = async (uid: string, documentIds: string[], locale: string | null, draftOnly: boolean, publishes = false) => {
     const draftAndPublish = hasDraftAndPublish(getModel(strapi, uid));
     const byDocument = new Map<string, any[]>(documentIds.map((documentId) => [documentId, []]));
     let toRead = documentIds;
-    if (publishing && draftAndPublish && !draftOnly) {
+    if (publishes && draftAndPublish && !draftOnly) {
       const published = new Set<string>();
       for (const batch of chunk(documentIds, BATCH)) {
         const rows = await strapi.db.query(uid as any).findMany({ select: ['documentId'], where: { documentId: { $in: batch }, ...localeWhere(uid, locale), publishedAt: { $notNull: true } } });
@@ -340,36 +340,73 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * `CAST(json_object('tags', [[target, order, other side's order], …], …) AS TEXT)`: the links of the
+   * row `rowRef` names in these relations, in link order, built in the database.
+   */
+  const linksJson = (trx: Knex, uid: string, fields: string[], rowRef: string) => {
+    const pg = isPostgres();
+    const perField = fields.map((field) => {
+      const jt = joinTableOf(uid, field);
+      const tuple = [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : 'NULL')).join(', ');
+      const order = [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', ');
+      // PostgreSQL orders inside the aggregate; SQLite aggregates rows in the order its subquery gives
+      // them, and json() keeps the array JSON (not text) across the subquery
+      const sql = pg
+        ? `(SELECT COALESCE(json_agg(json_build_array(${tuple}) ORDER BY ${order}), '[]'::json) FROM ?? AS l WHERE l.?? = ??)`
+        : `json((SELECT json_group_array(json_array(${tuple})) FROM (SELECT * FROM ?? AS l WHERE l.?? = ?? ORDER BY ${order}) AS l))`;
+      return { field, sql, bindings: [jt.table, jt.source, rowRef] };
+    });
+    return trx.raw(
+      `CAST(${pg ? 'json_build_object' : 'json_object'}(${perField.map((f) => `CAST(? AS TEXT), ${f.sql}`).join(', ')}) AS TEXT)`,
+      perField.flatMap((f) => [f.field, ...f.bindings])
+    );
+  };
+
+  /**
    * Before a chunk's link changes, in its transaction: each row's links in these relations (target,
    * this side's order, the other side's order), one record per row with an `INSERT … SELECT` that
    * aggregates them in the database (nothing passes through Node).
    */
   const recordLinks = async (trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; fields: string[] }) => {
     const { runId, position, uid, fields } = args;
-    const pg = isPostgres();
     for (const batch of chunk(args.rowIds, ID_CHUNK)) {
-      const perField = fields.map((field) => {
-        const jt = joinTableOf(uid, field);
-        const columns = [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : null));
-        const tuple = columns.map((column) => column ?? 'NULL').join(', ');
-        const order = [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', ');
-        // PostgreSQL orders inside the aggregate; SQLite aggregates rows in the order its subquery gives them
-        const sql = pg
-          ? `(SELECT COALESCE(json_agg(json_build_array(${tuple}) ORDER BY ${order}), '[]'::json) FROM ?? AS l WHERE l.?? = t.id)`
-          : `(SELECT json_group_array(json_array(${tuple})) FROM (SELECT * FROM ?? AS l WHERE l.?? = t.id ORDER BY ${order}) AS l)`;
-        return { field, sql, bindings: [jt.table, jt.source] };
-      });
-      const fn = pg ? 'json_build_object' : 'json_object';
-      const links = trx.raw(
-        `CAST(${fn}(${perField.map((f) => `CAST(? AS TEXT), ${f.sql}`).join(', ')}) AS TEXT)`,
-        perField.flatMap((f) => [f.field, ...f.bindings])
-      );
       const query = trx
-        .select(trx.raw('?', [runId]), trx.raw('?', [position]), `t.${columnName(strapi, uid, 'documentId')}`, 't.id', trx.raw('?', ['links']), links)
+        .select(trx.raw('?', [runId]), trx.raw('?', [position]), `t.${columnName(strapi, uid, 'documentId')}`, 't.id', trx.raw('?', ['links']), linksJson(trx, uid, fields, 't.id'))
         .from({ t: tableOf(uid) })
         .whereIn('t.id', batch);
       await insertRecords(trx, ['runId', 'position', 'entry', 'rowId', 'kind', 'before'], query);
     }
+  };
+
+  /**
+   * After the chunk's link changes, in the same transaction: the links the rows now have. Another
+   * entry can change a row's links from the other side of a relation without stamping the row, so
+   * undo compares these too before it puts links back.
+   */
+  const recordLinksWritten = async (trx: Knex, args: { runId: number; position: number; uid: string; fields: string[] }) => {
+    const { runId, position, uid, fields } = args;
+    await trx(undoTable())
+      .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'links' })
+      .update({ [u('after')]: linksJson(trx, uid, fields, `${undoTable()}.${u('rowId')}`) });
+  };
+
+  /** The entries of these whose rows' links differ from what the run left (recorded by recordLinksWritten). */
+  const linksChangedSince = async (trx: Knex, runId: number, uid: string, documentIds: string[]) => {
+    const changed = new Set<string>();
+    const records = () => trx(undoTable()).where({ [u('runId')]: runId, [u('kind')]: 'links' });
+    const one = await records().first('before');
+    if (!one) return changed;
+    const fields = Object.keys(JSON.parse(one[u('before')]));
+    for (const batch of chunk(documentIds, ID_CHUNK)) {
+      const now = linksJson(trx, uid, fields, `k.${u('rowId')}`);
+      const rows = await trx({ k: undoTable() })
+        .distinct(`k.${u('entry')} as entry`)
+        .where({ [`k.${u('runId')}`]: runId, [`k.${u('kind')}`]: 'links' })
+        .whereIn(`k.${u('entry')}`, batch)
+        .where(trx.raw(isPostgres() ? `k.?? IS DISTINCT FROM ?` : `NOT (k.?? IS ?)`, [u('after'), now]));
+      for (const row of rows as Array<{ entry: string }>) changed.add(row.entry);
+    }
+    return changed;
   };
 
   return {
@@ -392,7 +429,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       trx: Knex,
       args: {
         runId: number; position: number; uid: string; rows: number[] | RowCondition; data: Record<string, unknown>; attributes: string[];
-        /** nothing is recorded at this position yet (SQLite: the UPDATE may name its rows by their records) */
+        /**
+         * no `columns` record exists at this position yet (SQLite: the UPDATE may then name its rows by
+         * the records just inserted; other kinds of record, such as links, are left out by their kind)
+         */
         first?: boolean;
       }
     ): Promise<string[]> {
@@ -448,16 +488,18 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     recordLinks,
 
+    recordLinksWritten,
+
     // --------------------------------------------------------------------------- recording (documents mode)
 
     /** Before `fn`, inside the entry's transaction: the document's versions in the run's locale. */
-    async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false, publishing = false } = {}): Promise<DocumentVersions> {
-      return (await snapshots(uid, [documentId], locale, draftOnly, publishing)).get(documentId)!;
+    async snapshot(uid: string, documentId: string, locale: string | null, { draftOnly = false, publishes = false } = {}): Promise<DocumentVersions> {
+      return (await snapshots(uid, [documentId], locale, draftOnly, publishes)).get(documentId)!;
     },
 
     /** Before their changes, in their transaction: the versions of these documents (one populated read per batch). */
-    snapshotDocuments(uid: string, documentIds: string[], locale: string | null, { publishing = false } = {}): Promise<Map<string, DocumentVersions>> {
-      return snapshots(uid, documentIds, locale, false, publishing);
+    snapshotDocuments(uid: string, documentIds: string[], locale: string | null, { publishes = false } = {}): Promise<Map<string, DocumentVersions>> {
+      return snapshots(uid, documentIds, locale, false, publishes);
     },
 
     /** Before a chunk's change, in its transaction: the drafts of these documents in the run's locale. */
@@ -551,6 +593,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       mayRestoreLocale?: (documentId: string, locale: string) => boolean
     ): Promise<Record<string, RevertOutcome>> {
       const model = getModel(strapi, uid);
+      const linksChanged = await linksChangedSince(trx, runId, uid, documentIds);
       const localeColumn = isLocalized(model) ? columnName(strapi, uid, 'locale') : null;
       const records = await trx(undoTable())
         .where({ [u('runId')]: runId, [u('kind')]: 'columns' })
@@ -586,7 +629,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           const after = record[u('after')] ?? sharedAfter.get(Number(record[u('position')])) ?? null;
           const written = after === null ? null : JSON.parse(after);
           const row = current.get(Number(record[u('rowId')]));
-          if (!row || !sameJson(row, written)) outcomes[entry] = { skipped: 'changed-since' };
+          if (!row || !sameJson(row, written) || linksChanged.has(entry)) outcomes[entry] = { skipped: 'changed-since' };
           else if (!outcomes[entry]) outcomes[entry] = { done: true };
           const before = JSON.parse(record[u('before')]) as Data;
           const rowLocale = localeOf.get(Number(record[u('rowId')]));
@@ -623,7 +666,9 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         for (const record of records) {
           const before = JSON.parse(record[u('before')]) as Record<string, Array<[number, number | null, number | null]>>;
           for (const [field, links] of Object.entries(before)) {
-            byField.set(field, [...(byField.get(field) ?? []), { rowId: Number(record[u('rowId')]), links }]);
+            const rows = byField.get(field) ?? [];
+            rows.push({ rowId: Number(record[u('rowId')]), links });
+            byField.set(field, rows);
           }
         }
         for (const [field, rows] of byField) {
