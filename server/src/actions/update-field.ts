@@ -192,16 +192,19 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
     // set-based with the columns (and the stamp), no populated read of each draft
     const relations = changes.filter(({ field }) => field.kind === 'relation').map(({ field }) => field.name);
     const setBased = changes.every(({ field }) => field.kind === 'column' || (field.kind === 'relation' && !linksTargetExclusively(field.attribute as any)));
-    const constantsOnly = changes.every(({ field, change }) => field.kind !== 'column' || change.op === 'set' || change.op === 'clear');
-    // the rows written hold the same recorded values: not when a localized column changes in the run's
-    // locale while a field without locales makes the other locales' rows written (and recorded) too
-    const alikeRows = !isLocalized(getModel(strapi, uid)) || changes.every(({ field }) => field.localized) || changes.every(({ field }) => field.kind !== 'column' || !field.localized);
 
     let changed = 0;
     let invalidCount = 0;
     const listed: string[] = [];
     // the common edit (plain columns of the drafts) as one guarded UPDATE a chunk, no row read first
     const guarded = !run.params.published && !actsOnAllLocales(run) ? guardedUpdate({ strapi, uid, locale: run.locale, dialect, changes }) : null;
+    // the full plan's rows all hold the same recorded values afterwards (undo keeps one shared record):
+    // constants only (set, clear, a relation's links), on drafts of one pass, and not a localized
+    // column changed in the run's locale while a field without locales writes (and records) the
+    // other locales' rows too. Never after the guarded UPDATE, which may have written one already.
+    const constantsOnly = changes.every(({ field, change }) => field.kind !== 'column' || change.op === 'set' || change.op === 'clear');
+    const alikeRows = !isLocalized(getModel(strapi, uid)) || changes.every(({ field }) => field.localized) || changes.every(({ field }) => field.kind !== 'column' || !field.localized);
+    const sameForEveryRow = !guarded && constantsOnly && alikeRows && !run.params.published && !actsOnAllLocales(run);
     await run.eachChunk(async (chunkIds, { trx, undo }) => {
       let documentIds = chunkIds;
       if (guarded) {
@@ -248,9 +251,8 @@ export const updateFieldAction: BulkActionDefinition<{ changes: EditChange[]; pu
         await applyPlan(strapi, uid, { ...plan.published, stampRowIds: keepPublished }, trx, run.user.id, now);
       }
       await applyPlan(strapi, uid, plan.draft, trx, run.user.id, now);
-      // constants only (a relation's links, set or clear of columns): every row now holds the same values
       if (undo && setBased && written.length) {
-        await undo.written(columnAttributes, { sameForEveryRow: !guarded && constantsOnly && alikeRows && !run.params.published && !actsOnAllLocales(run) });
+        await undo.written(columnAttributes, { sameForEveryRow });
         if (relations.length) await undo.linksWritten(relations);
       }
       if (recorded) await recorded();

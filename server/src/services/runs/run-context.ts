@@ -81,9 +81,12 @@ export function createRunContext(args: {
     delete localeNotes[documentId];
   };
 
+  /** The documentIds of a group of chunks, in selection order. */
+  const documentIdsOf = (rows: ChunkRow[]) => (rows.length === 1 ? rows[0].documentIds : rows.flatMap((row) => row.documentIds));
+
   /** The entries of these chunks still to work, in selection order: those without an outcome (from before a restart). */
   const entriesToWork = (rows: ChunkRow[], outcomes: Outcomes) => {
-    const ids = rows.length === 1 ? rows[0].documentIds : rows.flatMap((row) => row.documentIds);
+    const ids = documentIdsOf(rows);
     // a chunk nobody worked before has no outcomes: looking its 500 fresh strings up in an empty object cost 0.5 ms a chunk
     return Object.keys(outcomes).length ? ids.filter((id) => !outcomeOf(outcomes, id)) : ids.slice();
   };
@@ -120,7 +123,7 @@ export function createRunContext(args: {
       seen.add(row.id);
       const work = async (rows: ChunkRow[], trx?: any): Promise<Outcomes> => {
         const outcomes: Outcomes = Object.assign({}, ...rows.map((chunkRow) => chunkRow.outcomes ?? {}));
-        current = { ids: new Set(rows.length === 1 ? rows[0].documentIds : rows.flatMap((chunkRow) => chunkRow.documentIds)), outcomes };
+        current = { ids: new Set(documentIdsOf(rows)), outcomes };
         localeNotes = {};
         try {
           await handle(rows, outcomes, trx);
@@ -253,6 +256,14 @@ export function createRunContext(args: {
       const localized = Boolean(model.pluginOptions?.i18n?.localized);
       const chunks = getService(strapi, 'chunks');
       const publishes = Boolean(options.publishes);
+      // side by side: a group's entries are worked at once in its transaction (as the Content
+      // Manager's bulk actions do: Strapi's publish, unpublish and delete go faster so), as many as
+      // keep the transaction within DOCUMENT_GROUP.forMs, starting with a few. Not with entries in
+      // transactions of their own (concurrency), nor for a type with relations to itself: two entries
+      // of a group linked to each other would interleave Strapi's unlinking and relinking of their
+      // published versions.
+      const selfRelated = Object.values(model.attributes as Record<string, { type?: string; target?: string }>).some((attribute) => attribute.type === 'relation' && attribute.target === uid);
+      const sideBySide = concurrency === 1 && !selfRelated ? Math.max(1, Math.min(options.sideBySide ?? 1, CHUNK_SIZE.documents)) : 1;
 
       await walk(async ([row], outcomes) => {
         // entries with an outcome were processed before a restart: never twice
@@ -327,13 +338,6 @@ export function createRunContext(args: {
         // Several entries at once (concurrency > 1) each take their own transaction, as one connection
         // cannot interleave them.
         const groupedEntries = concurrency === 1;
-        // side by side: the group's entries are worked at once in its transaction (as the Content
-        // Manager's bulk actions do: Strapi's publish, unpublish and delete go faster so), as many as
-        // keep the transaction within DOCUMENT_GROUP.forMs, starting with a few
-        // (not for a type with relations to itself: two entries of a group linked to each other would
-        // interleave Strapi's unlinking and relinking of their published versions)
-        const selfRelated = Object.values(model.attributes as Record<string, { type?: string; target?: string }>).some((attribute) => attribute.type === 'relation' && attribute.target === uid);
-        const sideBySide = groupedEntries && !selfRelated ? Math.max(1, Math.min(options.sideBySide ?? 1, CHUNK_SIZE.documents)) : 1;
         let width = Math.min(4, sideBySide);
         let alone = 0;
         const worker = async () => {

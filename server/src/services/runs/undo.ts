@@ -78,12 +78,13 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * `CAST(json_object('views', t.views, ...) AS TEXT)`: the row's values as its database holds them.
    * Restoring writes them back as they are, so no type conversion can change a value on the way.
+   * `values` (columns → values or expressions over the row): those columns as an UPDATE would leave them.
    */
-  const jsonOf = (db: Knex, alias: string, pairs: Array<[string, string]>, as?: string) => {
+  const jsonOf = (db: Knex, alias: string, pairs: Array<[string, string]>, as?: string, values?: Data) => {
     const fn = isPostgres() ? 'json_build_object' : 'json_object';
     return db.raw(
-      `CAST(${fn}(${pairs.map(() => 'CAST(? AS TEXT), ??').join(', ')}) AS TEXT)${as ? ' AS ??' : ''}`,
-      [...pairs.flatMap(([key, column]) => [key, `${alias}.${column}`]), ...(as ? [as] : [])]
+      `CAST(${fn}(${pairs.map(() => 'CAST(? AS TEXT), ?').join(', ')}) AS TEXT)${as ? ' AS ??' : ''}`,
+      [...pairs.flatMap(([key, column]) => [key, values && Object.hasOwn(values, column) ? values[column] : db.ref(`${alias}.${column}`)]), ...(as ? [as] : [])]
     );
   };
 
@@ -172,8 +173,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * Documents' versions in one locale, read for a whole chunk at once: the query engine populates
    * every relation, media and component field with one query per field for all the rows, so the
    * cost per chunk does not grow with one round trip per entry.
-   */
-  /**
+   *
    * `publishes`: the change publishes the documents, which leaves a draft as it is. A document
    * without a published version is recorded as no versions (its undo unpublishes it) without reading
    * it; the others in full (their undo puts the old published version back, then the draft).
@@ -285,7 +285,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         't.id',
         trx.raw('?', ['columns']),
         jsonOf(trx, 't', pairs),
-        ...(then ? [trx.raw(`CAST(json_object(${pairs.map(() => 'CAST(? AS TEXT), ?').join(', ')}) AS TEXT)`, pairs.flatMap(([key, column]) => [key, Object.hasOwn(then, column) ? then[column] : trx.ref(`t.${column}`)]))] : [])
+        ...(then ? [jsonOf(trx, 't', pairs, undefined, then)] : [])
       )
       .from({ t: tableOf(uid) })
       // row ids as they are (no Query Engine where to compile for 500 of them), a condition, or a where's rows
@@ -393,8 +393,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The entries of these whose rows' links differ from what the run left (recorded by recordLinksWritten). */
   const linksChangedSince = async (trx: Knex, runId: number, uid: string, documentIds: string[]) => {
     const changed = new Set<string>();
-    const records = () => trx(undoTable()).where({ [u('runId')]: runId, [u('kind')]: 'links' });
-    const one = await records().first('before');
+    const one = await trx(undoTable()).where({ [u('runId')]: runId, [u('kind')]: 'links' }).first(u('before'));
     if (!one) return changed;
     const fields = Object.keys(JSON.parse(one[u('before')]));
     for (const batch of chunk(documentIds, ID_CHUNK)) {
