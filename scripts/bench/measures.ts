@@ -1,3 +1,4 @@
+import crypto from 'crypto';
 import path from 'path';
 import type { api, BenchChild } from './child';
 import type { Options } from './options';
@@ -27,6 +28,8 @@ export interface MeasureContext {
  */
 export function createMeasures({ child, admin, options, sets, documents: DOCUMENTS, publish: PUBLISH, work }: MeasureContext) {
   const state = { lastRunId: null as number | null };
+  /** the SHA-256 of the last CSV export of each size: B4 must write the same bytes */
+  const csvHashes = new Map<number, string>();
   const filtersFor = (featuredOnly: boolean) =>
     featuredOnly ? { stage: { $eq: 'review' }, featured: { $eq: true } } : { stage: { $eq: 'review' } };
 
@@ -84,11 +87,13 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
   const readAll = async (res: Response) => {
     let bytes = 0;
     let lines = 0;
+    const hash = crypto.createHash('sha256');
     for await (const part of res.body as any as AsyncIterable<Uint8Array>) {
       bytes += part.length;
+      hash.update(part);
       for (let i = 0; i < part.length; i += 1) if (part[i] === 10) lines += 1;
     }
-    return { bytes, lines };
+    return { bytes, lines, sha256: hash.digest('hex') };
   };
 
   const expectEqual = (what: string, actual: number, expected: number) => {
@@ -173,7 +178,7 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     });
     const queued = res.status === 202;
     const answeredMs = round(now() - started);
-    let read: { bytes: number; lines: number };
+    let read: { bytes: number; lines: number; sha256: string };
     let runMs: number;
     let downloadMs: number;
     if (queued) {
@@ -198,7 +203,10 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     const lag = await child.call('lag-stop');
     const after = await child.call('rss-peak');
     // CSV: a header and one line per entry; JSON: "[", one line per entry, "]"; a workbook is compressed: its size only
-    if (format === 'csv') expectEqual('CSV lines (header + rows)', read.lines, size + 1);
+    if (format === 'csv') {
+      expectEqual('CSV lines (header + rows)', read.lines, size + 1);
+      csvHashes.set(size, read.sha256);
+    }
     else if (format === 'json') expectEqual('JSON lines', read.lines, size + 2);
     else if (read.bytes < 1000) throw new Error(`XLSX: a ${read.bytes}-byte workbook`);
     return {
@@ -216,6 +224,9 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     const cpuMs = round((await child.call('cpu')).ms - cpuBefore.ms);
     const after = await child.call('rss-peak');
     expectEqual('B4 rows', b4.rows, size);
+    // the baseline is only a baseline if it writes what the export writes
+    const p4 = csvHashes.get(size);
+    if (p4 && p4 !== b4.sha256) throw new Error(`B4 wrote other bytes than P4's CSV (${b4.sha256} vs ${p4}); B4's file: ${b4.file}`);
     return { ...b4, cpuMs, rssBeforeMb: before.rssMb, peakMb: after.peakMb, rssGrowthMb: round(Math.max(0, after.peakMb - before.rssMb)) };
   };
 

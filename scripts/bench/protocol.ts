@@ -59,7 +59,7 @@ export interface BenchCommands {
   'count-published': { args: DocumentIds; result: { published: number } };
   unpublish: { args: DocumentIds; result: Nothing };
   /** knex keyset pages through papaparse into `file` */
-  b4: { args: FeaturedOnly & { file: string }; result: { ms: number; rows: number; bytes: number } };
+  b4: { args: FeaturedOnly & { file: string }; result: { ms: number; rows: number; bytes: number; sha256: string; file: string } };
   'rss-reset': { args: Nothing; result: Memory };
   'rss-peak': { args: Nothing; result: Memory };
   cpu: { args: Nothing; result: { ms: number } };
