@@ -104,6 +104,13 @@ export interface ChunkTools {
   /** Actions with `output`: text appended to the file when the chunk commits. */
   write(text: string): void;
   /**
+   * When the selection was frozen, the ids of these entries' rows in the run's scope lay between
+   * `first` and `last` (null when not known). A hint for reading the chunk by id range: rows can
+   * be recreated under another id since, so a read restricted to it must look up the entries it
+   * did not find there.
+   */
+  rowRange: { first: number; last: number } | null;
+  /**
    * Revertible actions (`revertible: true`): record what the chunk changes, in its transaction,
    * before changing it. Absent otherwise.
    */
@@ -171,7 +178,7 @@ export interface PreviewContext<Params extends Record<string, unknown> = Record<
   /** entries the run may act on */
   count: number;
   /** the selection's documentIds chunk by chunk (larger chunks than a run's: reads are cheap) */
-  eachChunk(fn: (documentIds: string[], tools: { trx: Core.Strapi['db']['connection'] }) => Promise<void> | void, options?: { maxEntries?: number }): Promise<void>;
+  eachChunk(fn: (documentIds: string[], tools: Pick<ChunkTools, 'trx' | 'rowRange'>) => Promise<void> | void, options?: { maxEntries?: number }): Promise<void>;
   /** an entry the run would leave alone, and why (e.g. `unchanged`), with a message for the report (row, column, value) */
   skip(documentId: string, reason: string, message?: string): void;
   /** what the run would write to an entry; the preview keeps the first ones as its sample */

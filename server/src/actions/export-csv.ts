@@ -132,8 +132,8 @@ export const exportCsvAction: BulkActionDefinition<ExportParams> = {
 
     await run.writeHeader(writer.header);
     // chunk by chunk (500 to 4,000 documentIds of the frozen selection, as fast as they go): never the whole result in memory
-    await run.eachChunk(async (documentIds, { trx, write }) => {
-      const rows = await reader.rows(documentIds, trx);
+    await run.eachChunk(async (documentIds, { trx, write, rowRange }) => {
+      const rows = await reader.rows(documentIds, trx, rowRange);
       // the rows are rendered in a turn of their own: a chunk's reads and its text are two short stretches, not one
       await yieldToEventLoop();
       write(writer.rows(rows));

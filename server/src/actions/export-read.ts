@@ -92,9 +92,9 @@ const TO_MANY = ['oneToMany', 'manyToMany'];
 const READABLE_RELATIONS = ['oneToOne', 'manyToOne', ...TO_MANY];
 
 /** The where of a run's row scope (selection.rowScope: a locale, the draft or the published rows) on a knex query. */
-const applyScope = (query: any, meta: Meta, scope: Where) => {
+const applyScope = (query: any, meta: Meta, scope: Where, prefix = '') => {
   for (const [name, condition] of Object.entries(scope)) {
-    const column = meta.attributes[name]?.columnName;
+    const column = meta.attributes[name]?.columnName && `${prefix}${meta.attributes[name].columnName}`;
     if (!column) throw new Error(`export: no column for the scope's "${name}"`);
     if (condition && typeof condition === 'object') {
       const keys = Object.keys(condition);
@@ -108,9 +108,15 @@ const applyScope = (query: any, meta: Meta, scope: Where) => {
   return query;
 };
 
+type RowRange = { first: number; last: number };
+
 export interface ExportReader {
-  /** The chunk's rows in id order, shaped as the Query Engine's findMany with `populate: { relation: { select: ['documentId'] } }`. */
-  rows(documentIds: string[], trx: Knex): Promise<Row[]>;
+  /**
+   * The chunk's rows in id order, shaped as the Query Engine's findMany with `populate: { relation:
+   * { select: ['documentId'] } }`. `rowRange`: where the chunk's rows were when the selection was
+   * frozen (ChunkTools.rowRange), read first.
+   */
+  rows(documentIds: string[], trx: Knex, rowRange?: RowRange | null): Promise<Row[]>;
 }
 
 /**
@@ -158,46 +164,80 @@ export function createExportReader(
     type: meta.attributes[name].type,
   }));
   const joins = fast.filter((relation): relation is NonNullable<typeof relation> => Boolean(relation));
+  // to-one relations come with the rows, as a subquery a row (the first link in the Query Engine's
+  // order, as its populate takes it): one query less a chunk than reading the links apart, and no
+  // duplicate rows where a to-one join table holds two links for one row
+  const toOne = joins.filter((relation) => !relation.toMany).map((relation, index) => ({ ...relation, alias: `__to_one_${index}` }));
+  const toMany = joins.filter((relation) => relation.toMany);
+  const linksOf = (relation: (typeof joins)[number], trx: Knex) => {
+    const { joinTable } = relation;
+    const links = trx(`${joinTable.name} as jt`).join(
+      `${relation.targetTable} as t`,
+      `t.${joinTable.inverseJoinColumn.referencedColumn}`,
+      `jt.${joinTable.inverseJoinColumn.name}`
+    );
+    // the order the Query Engine populates in: the join table's order column (connect order)
+    for (const [column, direction] of Object.entries(joinTable.orderBy ?? {})) links.orderBy(`jt.${column}`, direction);
+    return links.orderBy('jt.id', 'asc');
+  };
+
+  const idColumn = columnOf('id')!;
+  const documentIdColumn = columnOf('documentId')!;
+  const read = (documentIds: string[], trx: Knex, rowRange: RowRange | null): Promise<Row[]> => {
+    const query = trx(`${meta.tableName} as m`)
+      .select(selected.map((field) => `m.${field.column}`))
+      .whereIn(`m.${documentIdColumn}`, documentIds)
+      .orderBy(`m.${idColumn}`, 'asc');
+    // a range of the primary key besides the documentIds: read along the table's own index, not
+    // through the documentId index (about a third of the time on PostgreSQL, two thirds on SQLite)
+    if (rowRange) query.whereBetween(`m.${idColumn}`, [rowRange.first, rowRange.last]);
+    for (const relation of toOne) {
+      const first = linksOf(relation, trx)
+        .select(`t.${relation.documentIdColumn}`)
+        .where(`jt.${relation.joinTable.joinColumn.name}`, trx.ref(`m.${idColumn}`))
+        .limit(1);
+      query.select(first.as(relation.alias));
+    }
+    return applyScope(query, meta, scope, 'm.');
+  };
 
   return {
-    async rows(documentIds, trx) {
+    async rows(documentIds, trx, rowRange = null) {
       if (!documentIds.length) return [];
-      const query = trx(meta.tableName)
-        .select(selected.map((field) => field.column))
-        .whereIn(columnOf('documentId')!, documentIds)
-        .orderBy(columnOf('id')!, 'asc');
-      const raw: Row[] = await applyScope(query, meta, scope);
+      let raw = await read(documentIds, trx, rowRange);
+      if (rowRange && raw.length < documentIds.length) {
+        // entries whose row is not in the range any more (recreated since the selection was frozen), or gone
+        const found = new Set(raw.map((record) => String(record[documentIdColumn])));
+        const elsewhere = documentIds.filter((documentId) => !found.has(documentId));
+        const more = await read(elsewhere, trx, null);
+        if (more.length) raw = [...raw, ...more].sort((a, b) => Number(a[idColumn]) - Number(b[idColumn]));
+      }
       const rows = raw.map((record) => {
         const row: Row = {};
         for (const field of selected) row[field.name] = fromDb(field.type, record[field.column]);
+        for (const relation of toOne) {
+          const documentId = record[relation.alias];
+          row[relation.name] = documentId === null || documentId === undefined ? null : { documentId: fromDb('string', documentId) };
+        }
         return row;
       });
-      if (!rows.length || !joins.length) return rows;
+      if (!rows.length || !toMany.length) return rows;
 
-      for (const relation of joins) {
+      const ownerColumn = idColumn;
+      for (const relation of toMany) {
         // better-sqlite3 answers synchronously: without a turn of the event loop between the
         // queries, a chunk's reads and rendering would hold it as one stretch
         await yieldToEventLoop();
-        const { joinTable } = relation;
         const owners = new Map<string, Row[]>();
-        const ownerColumn = columnOf('id')!;
-        for (const record of raw) {
-          const key = String(record[ownerColumn]);
-          if (!owners.has(key)) owners.set(key, []);
-        }
-        const links = trx(`${joinTable.name} as jt`)
-          .join(`${relation.targetTable} as t`, `t.${joinTable.inverseJoinColumn.referencedColumn}`, `jt.${joinTable.inverseJoinColumn.name}`)
-          .select({ owner: `jt.${joinTable.joinColumn.name}`, documentId: `t.${relation.documentIdColumn}` })
-          .whereIn(`jt.${joinTable.joinColumn.name}`, raw.map((record) => record[ownerColumn] as any));
-        // the order the Query Engine populates in: the join table's order column (connect order)
-        for (const [column, direction] of Object.entries(joinTable.orderBy ?? {})) links.orderBy(`jt.${column}`, direction);
-        links.orderBy('jt.id', 'asc');
+        for (const record of raw) owners.set(String(record[ownerColumn]), []);
+        const links = linksOf(relation, trx)
+          .select({ owner: `jt.${relation.joinTable.joinColumn.name}`, documentId: `t.${relation.documentIdColumn}` })
+          .whereIn(`jt.${relation.joinTable.joinColumn.name}`, raw.map((record) => record[ownerColumn] as any));
         for (const link of (await links) as Array<{ owner: unknown; documentId: unknown }>) {
           owners.get(String(link.owner))?.push({ documentId: fromDb('string', link.documentId) });
         }
         rows.forEach((row, index) => {
-          const related = owners.get(String(raw[index][ownerColumn])) ?? [];
-          row[relation.name] = relation.toMany ? related : related[0] ?? null;
+          row[relation.name] = owners.get(String(raw[index][ownerColumn])) ?? [];
         });
       }
       return rows;

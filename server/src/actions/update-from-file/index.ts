@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { SKIP_REASONS, runMessageId, type PlannedField, type UploadSummary } from '../../contracts';
 import type { UserAbility } from '../../services/access/permissions';
-import type { BulkActionDefinition, RunContext } from '../../types';
+import type { BulkActionDefinition, ChunkTools, RunContext } from '../../types';
 import { columnName, getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { editableFields, type EditableField } from '../edit-fields/fields';
@@ -94,7 +94,7 @@ type Prepared = Awaited<ReturnType<typeof prepare>>;
  * One chunk's plan, read only: each entry's outcome, and for the entries that change, the entries
  * taking each value per field (what the run writes set-based) and before → after (what the preview shows).
  */
-async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, describe: boolean) {
+async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, rowRange: ChunkTools['rowRange'], describe: boolean) {
   const { strapi, uid, model, upload, plan, index, relations, reader, mayUpdate, since, matched, listed, byName } = prepared;
   /** the message of an entry's invalid or forbidden cell: listed in the run's message, and in the dry run's report */
   const messages = new Map<string, string>();
@@ -103,7 +103,7 @@ async function planEntries(prepared: Prepared, locale: string | null, documentId
     listed.total += 1;
     if (listed.items.length < LISTED) listed.items.push(text);
   };
-  const current = (await reader.rows(documentIds, trx)) as Array<Record<string, any>>;
+  const current = (await reader.rows(documentIds, trx, rowRange)) as Array<Record<string, any>>;
   const found = new Map(current.map((entry) => [entry.documentId as string, entry]));
   const skipped = new Map<string, string>();
   const changes = new Map<string, PlannedField[]>();
@@ -222,8 +222,8 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     // the dry run's time: the run skips entries changed after it (changed-since)
     const checkedAt = new Date().toISOString();
     const prepared = await prepare(run.strapi, run.uid, run.locale, run.user.id, run.params);
-    await run.eachChunk(async (documentIds, { trx }) => {
-      const chunk = await planEntries(prepared, run.locale, documentIds, trx, run.wantsChanges());
+    await run.eachChunk(async (documentIds, { trx, rowRange }) => {
+      const chunk = await planEntries(prepared, run.locale, documentIds, trx, rowRange, run.wantsChanges());
       for (const [documentId, reason] of chunk.skipped) run.skip(documentId, reason, chunk.messages.get(documentId));
       for (const [documentId, fields] of chunk.changes) run.change(documentId, fields);
     });
@@ -245,8 +245,8 @@ export const updateFromFileAction: BulkActionDefinition<FileParams> = {
     const columnAttributes = plan.fields.filter((f) => f.attribute.type !== 'relation').map((f) => f.field);
     let changed = 0;
 
-    await run.eachChunk(async (documentIds, { trx, undo }) => {
-      const { found, skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, false);
+    await run.eachChunk(async (documentIds, { trx, undo, rowRange }) => {
+      const { found, skipped, groups, targets } = await planEntries(prepared, run.locale, documentIds, trx, rowRange, false);
       for (const [documentId, reason] of skipped) run.skip(documentId, reason);
       const changing = [...new Set([...groups.values()].flatMap((byValue) => [...byValue.values()].flatMap((g) => g.documentIds)))].filter((id) => !skipped.has(id));
       if (!changing.length) return;

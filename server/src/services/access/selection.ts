@@ -63,6 +63,8 @@ export interface ResolvedSelection {
   total: number;
   /** documentIds the run may act on, in table order */
   permittedIds: string[];
+  /** beside permittedIds, their rows' ids when the selection was read in the run's scope (see chunks.freeze) */
+  rowIds?: number[];
   /** counts per reason */
   skipped: Record<string, number>;
   /** the first skipped entries, for the preview to name (not kept with the run) */
@@ -100,7 +102,8 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
    * page at a time with a turn of the event loop between pages: a selection of 100,000 neither
    * becomes 100,000 entity objects nor holds the event loop for one long read.
    */
-  const documentIdsWhere = async (uid: string, where: Where, search?: string): Promise<string[]> => {
+  /** The documentIds of the rows `where` matches, in id order; `rowIds` (when given) gets each one's row id alongside. */
+  const documentIdsWhere = async (uid: string, where: Where, search?: string, rowIds?: number[]): Promise<string[]> => {
     const documentIdColumn = columnName(strapi, uid, 'documentId');
     const seen = new Set<string>();
     const found: string[] = [];
@@ -114,6 +117,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (seen.has(documentId)) continue;
         seen.add(documentId);
         found.push(documentId);
+        rowIds?.push(Number(row.id));
       }
       if (rows.length < SELECTION_PAGE) return found;
       after = Number(rows[rows.length - 1].id);
@@ -217,22 +221,32 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
       const filtersWhere = filters ? strapi.get('query-params').transform(uid, { filters }).where : undefined;
       const readable = permissions().readWhere(ability, uid);
-      const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q);
+      // the rows read are the run's own, one a document, when the list showed drafts (or the type has
+      // only drafts) in one locale: their ids go with the chunks
+      const model = getModel(strapi, uid);
+      const runRows = (status === 'draft' || !hasDraftAndPublish(model)) && (Boolean(locale) || !isLocalized(model));
+      const matchingRowIds: number[] = [];
+      const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q, matchingRowIds);
       // `permitted` includes the read conditions: when it adds nothing to them (e.g. no conditions at
       // all), the permitted entries are the matching ones, and a second scan of the table is not needed
       const addsNothing = readable !== null && permitted !== null && (isEmpty(permitted) || sameWhere(permitted, readable));
+      const allowedRowIds: number[] = [];
       const allowed =
         permitted === null
           ? []
           : addsNothing
             ? matching
-            : await documentIdsWhere(uid, and(listScope, filtersWhere, readable, permitted), _q);
+            : await documentIdsWhere(uid, and(listScope, filtersWhere, readable, permitted), _q, allowedRowIds);
       if (allowed !== matching) {
         const allowedSet = new Set(allowed);
         addSkipped(matching.filter((id) => !allowedSet.has(id)), SKIP_REASONS.forbidden);
       }
       // The run itself acts on the draft rows, whichever status the list showed.
-      return { kind: 'query', total: matching.length, permittedIds: allowed, skipped, skippedIds, scope: rowScope(uid, locale) };
+      const rowIds = allowed === matching ? matchingRowIds : allowedRowIds;
+      return {
+        kind: 'query', total: matching.length, permittedIds: allowed, skipped, skippedIds, scope: rowScope(uid, locale),
+        ...(runRows && rowIds.length === allowed.length ? { rowIds } : {}),
+      };
     },
 
     /**

@@ -103,9 +103,16 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
     queue,
     staleBefore,
 
-    /** Writes the selection; call inside the transaction that creates the run. */
-    async freeze(runId: number, documentIds: string[], size: number) {
-      await queue.insertChunks(runId, chunk(documentIds, size));
+    /**
+     * Writes the selection; call inside the transaction that creates the run. `rowIds` (beside
+     * `documentIds`, when the selection was read in the run's scope): each chunk keeps the range of
+     * its rows' ids, for handlers that read a chunk by id range.
+     */
+    async freeze(runId: number, documentIds: string[], size: number, rowIds?: number[]) {
+      const ranges = rowIds && rowIds.length === documentIds.length
+        ? chunk(rowIds, size).map((ids) => ({ first: Math.min(...ids), last: Math.max(...ids) }))
+        : [];
+      await queue.insertChunks(runId, chunk(documentIds, size), ranges);
     },
 
     /** The next chunk for this worker (see queue.claimChunk), or null when none is left to claim. */

@@ -2,7 +2,6 @@ import type { Core } from '@strapi/strapi';
 import type { PlannedField, PreviewPlan } from '../../contracts';
 import type { BulkActionDefinition, PreviewContext, ReportLine, RunUser } from '../../types';
 import { PLANNED_LISTED, PREVIEW_CHUNK } from '../../constants';
-import { chunk } from '../../utils/arrays';
 import { getService } from '../../utils/services';
 import { yieldToEventLoop } from '../../utils/event-loop';
 
@@ -17,7 +16,7 @@ class PreviewRollback extends Error {}
 export async function previewPlan(
   strapi: Core.Strapi,
   definition: BulkActionDefinition,
-  args: { uid: string; locale: string | null; user: RunUser; params: Record<string, unknown>; documentIds: string[]; scope: Record<string, unknown> },
+  args: { uid: string; locale: string | null; user: RunUser; params: Record<string, unknown>; documentIds: string[]; rowIds?: number[]; scope: Record<string, unknown> },
   /** the full dry run: every outcome and change goes here too, not only the first ones */
   report?: (line: ReportLine) => void
 ): Promise<PreviewPlan> {
@@ -36,10 +35,14 @@ export async function previewPlan(
     count: documentIds.length,
     strapi,
     async eachChunk(fn) {
-      for (const part of chunk(documentIds, PREVIEW_CHUNK)) {
+      const rowIds = args.rowIds?.length === documentIds.length ? args.rowIds : null;
+      for (let from = 0; from < documentIds.length; from += PREVIEW_CHUNK) {
+        const part = documentIds.slice(from, from + PREVIEW_CHUNK);
+        const ids = rowIds?.slice(from, from + PREVIEW_CHUNK);
+        const rowRange = ids ? { first: Math.min(...ids), last: Math.max(...ids) } : null;
         try {
           await strapi.db.transaction(async ({ trx }) => {
-            await fn(part, { trx });
+            await fn(part, { trx, rowRange });
             throw new PreviewRollback();
           });
         } catch (error) {

@@ -26,11 +26,18 @@ export type Outcomes = Record<string, EntryOutcome>;
 export const outcomeOf = (outcomes: Outcomes, documentId: string): EntryOutcome | undefined =>
   Object.hasOwn(outcomes, documentId) ? outcomes[documentId] : undefined;
 
+export interface RowRange {
+  first: number;
+  last: number;
+}
+
 export interface ChunkRow {
   id: number;
   runId: number;
   position: number;
   documentIds: string[];
+  /** the ids of these entries' rows in the run's scope lay in this range when the selection was frozen (a hint: rows can move) */
+  rowRange: RowRange | null;
   status: 'pending' | 'done';
   outcomes: Outcomes | null;
   claimedBy: string | null;
@@ -81,11 +88,12 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     runId: Number(raw[c('runId')]),
     position: Number(raw[c('position')]),
     documentIds: parse(raw[c('documentIds')]) ?? [],
+    rowRange: raw[c('firstRowId')] === null || raw[c('firstRowId')] === undefined ? null : { first: Number(raw[c('firstRowId')]), last: Number(raw[c('lastRowId')]) },
     status: raw[c('status')],
     outcomes: parse(raw[c('outcomes')]) ?? {},
     claimedBy: raw[c('claimedBy')] ?? null,
   });
-  const CHUNK_COLUMNS = () => ['id', ...['runId', 'position', 'documentIds', 'status', 'outcomes', 'claimedBy'].map(c)];
+  const CHUNK_COLUMNS = () => ['id', ...['runId', 'position', 'documentIds', 'firstRowId', 'lastRowId', 'status', 'outcomes', 'claimedBy'].map(c)];
 
   /** A run's chunks matching `which`, in selection order: their entries and outcomes (read only). */
   const entriesOf = async (runId: number, which: (where: any) => any): Promise<Array<{ documentIds: string[]; outcomes: Outcomes }>> => {
@@ -225,9 +233,10 @@ export function createQueue(strapi: Core.Strapi, { maxFailures }: { maxFailures:
     // ---------------------------------------------------------------- chunks
 
     /** Writes a run's frozen selection; inside the transaction that creates the run (the Query Engine joins it). */
-    async insertChunks(runId: number, documentIdChunks: string[][]) {
+    async insertChunks(runId: number, documentIdChunks: string[][], rowRanges: Array<RowRange | null> = []) {
       const rows = documentIdChunks.map((ids, position) => ({
-        runId, position, documentIds: ids, status: 'pending', outcomes: {}, succeeded: 0, skipped: 0, failed: 0,
+        runId, position, documentIds: ids, firstRowId: rowRanges[position]?.first ?? null, lastRowId: rowRanges[position]?.last ?? null,
+        status: 'pending', outcomes: {}, succeeded: 0, skipped: 0, failed: 0,
       }));
       for (let i = 0; i < rows.length; i += 50) await strapi.db.query(RUN_CHUNK_UID).createMany({ data: rows.slice(i, i + 50) });
     },

@@ -82,6 +82,11 @@ export function createRunContext(args: {
   };
 
   /** The documentIds of a group of chunks, in selection order. */
+  /** The id range of a group of consecutive chunks' rows, when each chunk knows its own. */
+  const rangeOf = (rows: ChunkRow[]): ChunkTools['rowRange'] =>
+    rows.every((row) => row.rowRange)
+      ? { first: Math.min(...rows.map((row) => row.rowRange!.first)), last: Math.max(...rows.map((row) => row.rowRange!.last)) }
+      : null;
   const documentIdsOf = (rows: ChunkRow[]) => (rows.length === 1 ? rows[0].documentIds : rows.flatMap((row) => row.documentIds));
 
   /** The entries of these chunks still to work, in selection order: those without an outcome (from before a restart). */
@@ -172,8 +177,9 @@ export function createRunContext(args: {
     };
   };
 
-  const tools = (trx: any, buffer: string[], position: number): ChunkTools => ({
+  const tools = (trx: any, buffer: string[], position: number, rowRange: ChunkTools['rowRange'] = null): ChunkTools => ({
     trx,
+    rowRange,
     write(text: string) {
       if (!output) throw new Error('write() needs an action declared with `output`');
       buffer.push(text);
@@ -245,7 +251,7 @@ export function createRunContext(args: {
         const buffer: string[] = [];
         // a group of chunks is one part of the output and one position of undo's records: its first chunk's
         const { position } = rows[0];
-        if (ids.length) await fn(ids, tools(trx, buffer, position));
+        if (ids.length) await fn(ids, tools(trx, buffer, position, rangeOf(rows)));
         // the chunk's text reaches the output in the transaction that completes the chunk
         if (buffer.length && output) await output.chunk(position, buffer.join(''), trx);
       }, true, maxEntries);

@@ -345,7 +345,7 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
         }
         result.plan = await previewPlan(strapi, definition, {
-          uid, locale, user, params, documentIds: selection.permittedIds, scope: selection.scope,
+          uid, locale, user, params, documentIds: selection.permittedIds, rowIds: selection.rowIds, scope: selection.scope,
         }, report);
       }
       if (request.params && Object.hasOwn(request.params, 'allLocales')) {
@@ -511,7 +511,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         { status: scheduled ? 'scheduled' : queued ? 'queued' : 'running', claimedBy: queued ? null : getService(strapi, 'worker').id, params, selection: request.selection },
         selection.permittedIds,
-        CHUNK_SIZE[definition.mode]
+        CHUNK_SIZE[definition.mode],
+        selection.rowIds
       ));
       // a concurrent confirm with the same key made the run first: answer that run, change nothing
       if (created.existing) return { kind: 'finished', run: created.run };

@@ -174,7 +174,8 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
       run: RunStart,
       job: { status: 'scheduled' | 'queued' | 'running'; claimedBy: string | null; params: Record<string, unknown>; selection: Selection },
       permittedIds: string[],
-      chunkSize: number
+      chunkSize: number,
+      rowIds?: number[]
     ): Promise<Run> {
       return strapi.db.transaction(async () => {
         const skipped = sum(run.skippedReasons);
@@ -194,7 +195,7 @@ const createRunsService = ({ strapi }: { strapi: Core.Strapi }) => {
             cancelRequested: false,
           },
         });
-        await getService(strapi, 'chunks').freeze(row.id, permittedIds, chunkSize);
+        await getService(strapi, 'chunks').freeze(row.id, permittedIds, chunkSize, rowIds);
         return asRun(row);
       });
     },
