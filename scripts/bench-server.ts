@@ -374,8 +374,8 @@ async function main() {
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       const took = ms(started);
       // outside the time: what the file holds, for the comparison with P4's download
-      const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-      return { ms: round(took), rows, bytes: fs.statSync(file).size, sha256, file };
+      const written = fs.readFileSync(file);
+      return { ms: round(took), rows, bytes: written.length, sha256: crypto.createHash('sha256').update(written).digest('hex'), file };
     },
 
     /** Collects garbage, then makes VmHWM (peak RSS) start again from the current RSS. */

@@ -206,8 +206,7 @@ export function createMeasures({ child, admin, options, sets, documents: DOCUMEN
     if (format === 'csv') {
       expectEqual('CSV lines (header + rows)', read.lines, size + 1);
       csvHashes.set(size, read.sha256);
-    }
-    else if (format === 'json') expectEqual('JSON lines', read.lines, size + 2);
+    } else if (format === 'json') expectEqual('JSON lines', read.lines, size + 2);
     else if (read.bytes < 1000) throw new Error(`XLSX: a ${read.bytes}-byte workbook`);
     return {
       ms: round(runMs + downloadMs), answeredMs, runMs: round(runMs), downloadMs: round(downloadMs), cpuMs, queued, bytes: read.bytes, lag,

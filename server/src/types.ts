@@ -98,6 +98,12 @@ export interface RunMessage {
 }
 
 /** Given to each `eachChunk` callback. */
+/** The first and last id of a chunk's rows (see ChunkTools.rowRange). */
+export interface RowRange {
+  first: number;
+  last: number;
+}
+
 export interface ChunkTools {
   /** the chunk's knex transaction, for raw queries */
   trx: Core.Strapi['db']['connection'];
@@ -109,7 +115,7 @@ export interface ChunkTools {
    * be recreated under another id since, so a read restricted to it must look up the entries it
    * did not find there.
    */
-  rowRange: { first: number; last: number } | null;
+  rowRange: RowRange | null;
   /**
    * Revertible actions (`revertible: true`): record what the chunk changes, in its transaction,
    * before changing it. Absent otherwise.

@@ -1,7 +1,7 @@
 /**
  * The rows an export writes, read with knex instead of the Query Engine: one query for a chunk's
- * rows (its documentIds, in the run's locale and draft/published scope, in id order) and one per
- * relation for the related documentIds. The values come out as `strapi.db.query(uid).findMany`
+ * rows (its documentIds, in the run's locale and draft/published scope, in id order; to-one
+ * relations' documentIds as subqueries of it) and one per to-many relation. The values come out as `strapi.db.query(uid).findMany`
  * returns them (the same conversions as its fields' `fromDB`), so every format's bytes stay those of
  * the Query Engine read this replaces. The Query Engine's per-row work (query building, populate
  * planning, lodash conversions) was most of an export's time, beside the run's own bookkeeping.
@@ -10,6 +10,7 @@
  * table with conditions, a field without a column) is read through the Query Engine as before.
  */
 import type { Core } from '@strapi/strapi';
+import type { RowRange } from '../types';
 import { yieldToEventLoop } from '../utils/event-loop';
 
 type Knex = Core.Strapi['db']['connection'];
@@ -94,8 +95,9 @@ const READABLE_RELATIONS = ['oneToOne', 'manyToOne', ...TO_MANY];
 /** The where of a run's row scope (selection.rowScope: a locale, the draft or the published rows) on a knex query. */
 const applyScope = (query: any, meta: Meta, scope: Where, prefix = '') => {
   for (const [name, condition] of Object.entries(scope)) {
-    const column = meta.attributes[name]?.columnName && `${prefix}${meta.attributes[name].columnName}`;
-    if (!column) throw new Error(`export: no column for the scope's "${name}"`);
+    const columnName = meta.attributes[name]?.columnName;
+    if (!columnName) throw new Error(`export: no column for the scope's "${name}"`);
+    const column = `${prefix}${columnName}`;
     if (condition && typeof condition === 'object') {
       const keys = Object.keys(condition);
       if (keys.length === 1 && (condition as Where).$null === true) query.whereNull(column);
@@ -107,8 +109,6 @@ const applyScope = (query: any, meta: Meta, scope: Where, prefix = '') => {
   }
   return query;
 };
-
-type RowRange = { first: number; last: number };
 
 export interface ExportReader {
   /**
@@ -223,21 +223,20 @@ export function createExportReader(
       });
       if (!rows.length || !toMany.length) return rows;
 
-      const ownerColumn = idColumn;
       for (const relation of toMany) {
         // better-sqlite3 answers synchronously: without a turn of the event loop between the
         // queries, a chunk's reads and rendering would hold it as one stretch
         await yieldToEventLoop();
         const owners = new Map<string, Row[]>();
-        for (const record of raw) owners.set(String(record[ownerColumn]), []);
+        for (const record of raw) owners.set(String(record[idColumn]), []);
         const links = linksOf(relation, trx)
           .select({ owner: `jt.${relation.joinTable.joinColumn.name}`, documentId: `t.${relation.documentIdColumn}` })
-          .whereIn(`jt.${relation.joinTable.joinColumn.name}`, raw.map((record) => record[ownerColumn] as any));
+          .whereIn(`jt.${relation.joinTable.joinColumn.name}`, raw.map((record) => record[idColumn] as any));
         for (const link of (await links) as Array<{ owner: unknown; documentId: unknown }>) {
           owners.get(String(link.owner))?.push({ documentId: fromDb('string', link.documentId) });
         }
         rows.forEach((row, index) => {
-          row[relation.name] = owners.get(String(raw[index][ownerColumn])) ?? [];
+          row[relation.name] = owners.get(String(raw[index][idColumn])) ?? [];
         });
       }
       return rows;

@@ -1,3 +1,8 @@
+import type { RowRange } from '../types';
+
+/** The smallest and the largest of some row ids. */
+export const rangeOf = (ids: number[]): RowRange => ({ first: Math.min(...ids), last: Math.max(...ids) });
+
 /** Splits a list into consecutive slices of at most `size` items. */
 export const chunk = <T>(items: T[], size: number): T[][] => {
   const slices: T[][] = [];

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { SKIP_REASONS, runMessageId, type PlannedField, type UploadSummary } from '../../contracts';
 import type { UserAbility } from '../../services/access/permissions';
-import type { BulkActionDefinition, ChunkTools, RunContext } from '../../types';
+import type { BulkActionDefinition, RowRange, RunContext } from '../../types';
 import { columnName, getModel, isLocalized } from '../../utils/models';
 import { getService } from '../../utils/services';
 import { editableFields, type EditableField } from '../edit-fields/fields';
@@ -94,7 +94,7 @@ type Prepared = Awaited<ReturnType<typeof prepare>>;
  * One chunk's plan, read only: each entry's outcome, and for the entries that change, the entries
  * taking each value per field (what the run writes set-based) and before → after (what the preview shows).
  */
-async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, rowRange: ChunkTools['rowRange'], describe: boolean) {
+async function planEntries(prepared: Prepared, locale: string | null, documentIds: string[], trx: any, rowRange: RowRange | null, describe: boolean) {
   const { strapi, uid, model, upload, plan, index, relations, reader, mayUpdate, since, matched, listed, byName } = prepared;
   /** the message of an entry's invalid or forbidden cell: listed in the run's message, and in the dry run's report */
   const messages = new Map<string, string>();

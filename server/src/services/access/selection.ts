@@ -225,12 +225,12 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       // only drafts) in one locale: their ids go with the chunks
       const model = getModel(strapi, uid);
       const runRows = (status === 'draft' || !hasDraftAndPublish(model)) && (Boolean(locale) || !isLocalized(model));
-      const matchingRowIds: number[] = [];
+      const matchingRowIds: number[] | undefined = runRows ? [] : undefined;
       const matching = readable === null ? [] : await documentIdsWhere(uid, and(listScope, filtersWhere, readable), _q, matchingRowIds);
       // `permitted` includes the read conditions: when it adds nothing to them (e.g. no conditions at
       // all), the permitted entries are the matching ones, and a second scan of the table is not needed
       const addsNothing = readable !== null && permitted !== null && (isEmpty(permitted) || sameWhere(permitted, readable));
-      const allowedRowIds: number[] = [];
+      const allowedRowIds: number[] | undefined = runRows ? [] : undefined;
       const allowed =
         permitted === null
           ? []
@@ -245,7 +245,7 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
       const rowIds = allowed === matching ? matchingRowIds : allowedRowIds;
       return {
         kind: 'query', total: matching.length, permittedIds: allowed, skipped, skippedIds, scope: rowScope(uid, locale),
-        ...(runRows && rowIds.length === allowed.length ? { rowIds } : {}),
+        ...(rowIds?.length === allowed.length ? { rowIds } : {}),
       };
     },
 

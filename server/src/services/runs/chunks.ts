@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { RunFailure } from '../../contracts';
 import type { PluginConfig } from '../../config';
 import { CHUNK_GROUP, MAX_FAILURES } from '../../constants';
-import { chunk } from '../../utils/arrays';
+import { chunk, rangeOf } from '../../utils/arrays';
 import { yieldToEventLoop } from '../../utils/event-loop';
 import { addCountsByKey, addLocaleCounts, createQueue, outcomeOf, type ChunkCounts, type ChunkRow, type Knex, type Outcomes } from './queue';
 
@@ -109,10 +109,7 @@ const createChunksService = ({ strapi }: { strapi: Core.Strapi }) => {
      * its rows' ids, for handlers that read a chunk by id range.
      */
     async freeze(runId: number, documentIds: string[], size: number, rowIds?: number[]) {
-      const ranges = rowIds && rowIds.length === documentIds.length
-        ? chunk(rowIds, size).map((ids) => ({ first: Math.min(...ids), last: Math.max(...ids) }))
-        : [];
-      await queue.insertChunks(runId, chunk(documentIds, size), ranges);
+      await queue.insertChunks(runId, chunk(documentIds, size), rowIds ? chunk(rowIds, size).map(rangeOf) : []);
     },
 
     /** The next chunk for this worker (see queue.claimChunk), or null when none is left to claim. */

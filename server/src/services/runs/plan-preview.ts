@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { PlannedField, PreviewPlan } from '../../contracts';
 import type { BulkActionDefinition, PreviewContext, ReportLine, RunUser } from '../../types';
 import { PLANNED_LISTED, PREVIEW_CHUNK } from '../../constants';
+import { chunk, rangeOf } from '../../utils/arrays';
 import { getService } from '../../utils/services';
 import { yieldToEventLoop } from '../../utils/event-loop';
 
@@ -35,11 +36,9 @@ export async function previewPlan(
     count: documentIds.length,
     strapi,
     async eachChunk(fn) {
-      const rowIds = args.rowIds?.length === documentIds.length ? args.rowIds : null;
-      for (let from = 0; from < documentIds.length; from += PREVIEW_CHUNK) {
-        const part = documentIds.slice(from, from + PREVIEW_CHUNK);
-        const ids = rowIds?.slice(from, from + PREVIEW_CHUNK);
-        const rowRange = ids ? { first: Math.min(...ids), last: Math.max(...ids) } : null;
+      const rowIdParts = args.rowIds ? chunk(args.rowIds, PREVIEW_CHUNK) : null;
+      for (const [index, part] of chunk(documentIds, PREVIEW_CHUNK).entries()) {
+        const rowRange = rowIdParts ? rangeOf(rowIdParts[index]) : null;
         try {
           await strapi.db.transaction(async ({ trx }) => {
             await fn(part, { trx, rowRange });

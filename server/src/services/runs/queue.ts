@@ -12,6 +12,7 @@
 import type { Core } from '@strapi/strapi';
 import { RUN_CHUNK_UID, RUN_OUTPUT_PART_UID, RUN_UID } from '../../content-types';
 import type { RunFailure } from '../../contracts';
+import type { RowRange } from '../../types';
 import { columnName } from '../../utils/models';
 
 export type Knex = Core.Strapi['db']['connection'];
@@ -25,11 +26,6 @@ export type Outcomes = Record<string, EntryOutcome>;
 /** An entry's outcome, own properties only: a documentId such as `constructor` names no outcome. */
 export const outcomeOf = (outcomes: Outcomes, documentId: string): EntryOutcome | undefined =>
   Object.hasOwn(outcomes, documentId) ? outcomes[documentId] : undefined;
-
-export interface RowRange {
-  first: number;
-  last: number;
-}
 
 export interface ChunkRow {
   id: number;

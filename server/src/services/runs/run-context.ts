@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { RunNote } from '../../contracts';
-import type { ChunkTools, ChunkUndo, RunContext, RunUser } from '../../types';
+import type { ChunkTools, ChunkUndo, RowRange, RunContext, RunUser } from '../../types';
 import { SKIP_REASONS } from '../../contracts';
 import { ChunkLost, type ChunkRow, type EntryOutcome, type Outcomes } from './chunks';
 import { outcomeOf } from './queue';
@@ -81,12 +81,13 @@ export function createRunContext(args: {
     delete localeNotes[documentId];
   };
 
-  /** The documentIds of a group of chunks, in selection order. */
   /** The id range of a group of consecutive chunks' rows, when each chunk knows its own. */
-  const rangeOf = (rows: ChunkRow[]): ChunkTools['rowRange'] =>
+  const rangeOfGroup = (rows: ChunkRow[]): RowRange | null =>
     rows.every((row) => row.rowRange)
       ? { first: Math.min(...rows.map((row) => row.rowRange!.first)), last: Math.max(...rows.map((row) => row.rowRange!.last)) }
       : null;
+
+  /** The documentIds of a group of chunks, in selection order. */
   const documentIdsOf = (rows: ChunkRow[]) => (rows.length === 1 ? rows[0].documentIds : rows.flatMap((row) => row.documentIds));
 
   /** The entries of these chunks still to work, in selection order: those without an outcome (from before a restart). */
@@ -177,7 +178,7 @@ export function createRunContext(args: {
     };
   };
 
-  const tools = (trx: any, buffer: string[], position: number, rowRange: ChunkTools['rowRange'] = null): ChunkTools => ({
+  const tools = (trx: any, buffer: string[], position: number, rowRange: RowRange | null = null): ChunkTools => ({
     trx,
     rowRange,
     write(text: string) {
@@ -251,7 +252,7 @@ export function createRunContext(args: {
         const buffer: string[] = [];
         // a group of chunks is one part of the output and one position of undo's records: its first chunk's
         const { position } = rows[0];
-        if (ids.length) await fn(ids, tools(trx, buffer, position, rangeOf(rows)));
+        if (ids.length) await fn(ids, tools(trx, buffer, position, rangeOfGroup(rows)));
         // the chunk's text reaches the output in the transaction that completes the chunk
         if (buffer.length && output) await output.chunk(position, buffer.join(''), trx);
       }, true, maxEntries);
