@@ -88,3 +88,16 @@ export async function followRun(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * The row ids a run's undo records name, one per record: the rows' own records and, on PostgreSQL,
+ * the rows a chunk's packed record holds (each element `[rowId, documentId, before, after?]`).
+ */
+export async function undoRecordedRows(knex: any, runId: number): Promise<number[]> {
+  const records: Array<{ kind: string; row_id: number | null; before: string }> = await knex('bulk_actions_run_undo')
+    .where({ run_id: runId })
+    .whereIn('kind', ['columns', 'packed'])
+    .whereNot('entry', '(chunk)')
+    .select('kind', 'row_id', 'before');
+  return records.flatMap((record) => (record.kind === 'packed' ? (JSON.parse(record.before) as unknown[][]).map((row) => Number(row[0])) : [Number(record.row_id)]));
+}

@@ -1,5 +1,5 @@
 import { bootPlayground, type TestApp } from '../helpers/strapi';
-import { ARTICLE, actionUrl, followRun, insertArticles } from '../helpers/content';
+import { ARTICLE, actionUrl, followRun, insertArticles, undoRecordedRows } from '../helpers/content';
 
 const CM = `/content-manager/collection-types/${ARTICLE}`;
 
@@ -81,6 +81,25 @@ describe('undo a run', () => {
     const again = await revert(original.id);
     expect(again.status).toBe(400);
     expect(again.body.error.message).toBe(`Run ${original.id} was undone already (run ${undo.body.data.run.id})`);
+  });
+
+  it('starts one of two undos of the same run sent at once, and puts every entry back once', async () => {
+    const picked = (await enDrafts()).filter((row: any) => row.stage !== 'published').slice(6, 11).map((row: any) => row.document_id);
+    const before = await rowsOf(picked);
+    const res = await run('update-field', { selection: { documentIds: picked }, params: { changes: [{ field: 'stage', op: 'set', value: 'published' }, { field: 'title', op: 'append', value: ' (twice)' }] } });
+    expect(res.status).toBe(200);
+    const original = res.body.data.run;
+    expect(original).toMatchObject({ status: 'succeeded', succeeded: 5 });
+    // one record per row written (PostgreSQL keeps a chunk's rows in one packed record until an undo)
+    expect((await undoRecordedRows(app.knex(), original.id)).length).toBe(5);
+
+    const answers = await Promise.all([revert(original.id), revert(original.id)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+    const started = answers.find((answer) => answer.status === 200)!.body.data.run;
+    expect(started).toMatchObject({ action: 'revert', status: 'succeeded', succeeded: 5, skipped: 0 });
+    expect(await rowsOf(picked)).toEqual(before);
+    // unpacked once: still one record per row
+    expect((await undoRecordedRows(app.knex(), original.id)).sort()).toEqual(before.filter((row: any) => row.locale === 'en' && row.published_at === null).map((row: any) => Number(row.id)).sort());
   });
 
   it('undoes several changes of one edit: columns and the links of a relation, set-based', async () => {

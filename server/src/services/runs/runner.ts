@@ -231,6 +231,8 @@ const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       // the action's own revert handler works over the entries the run did; otherwise the records
       // say which entries changed and how (a query-mode action may have recorded document versions)
       const own = Boolean(original.revert);
+      // the records a chunk packed into one are read row by row from here on
+      if (!own) await strapi.db.transaction(({ trx }) => undo.unpack(trx, run.id));
       const mode = own ? original.mode : await undo.recordedMode(run.id);
       const definition: BulkActionDefinition = { ...revertAction, permissions: original.permissions, mode } as BulkActionDefinition;
       const entries = own ? await getService(strapi, 'chunks').succeededDocumentIds(run.id) : await undo.recordedEntries(run.id);

@@ -61,6 +61,14 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 const SHARED_AFTER = '(chunk)';
 
 /**
+ * PostgreSQL: the `entry` of a record that packs the rows of one chunk's UPDATE (kind `packed`,
+ * `before` a JSON array of [row id, documentId, before, after?]). Inserting 4,000 records a statement
+ * cost PostgreSQL half again the UPDATE itself; one record a chunk costs a tenth (docs/benchmark.md).
+ * A revert unpacks them into the rows' own records first (unpack), which the rest of undo reads.
+ */
+const PACKED_ROWS = '(rows)';
+
+/**
  * Undo. A revertible run records, in the transaction of each change, what it needs to put the entry
  * back: query mode (updateAll) copies the previous values of the columns it writes with one
  * INSERT … SELECT per chunk, and the values it wrote right after the UPDATE; documents mode keeps each
@@ -80,10 +88,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * Restoring writes them back as they are, so no type conversion can change a value on the way.
    * `values` (columns → values or expressions over the row): those columns as an UPDATE would leave them.
    */
-  const jsonOf = (db: Knex, alias: string, pairs: Array<[string, string]>, as?: string, values?: Data) => {
+  const jsonOf = (db: Knex, alias: string, pairs: Array<[string, string]>, as?: string, values?: Data, asText = true) => {
     const fn = isPostgres() ? 'json_build_object' : 'json_object';
+    const object = `${fn}(${pairs.map(() => 'CAST(? AS TEXT), ?').join(', ')})`;
     return db.raw(
-      `CAST(${fn}(${pairs.map(() => 'CAST(? AS TEXT), ?').join(', ')}) AS TEXT)${as ? ' AS ??' : ''}`,
+      `${asText ? `CAST(${object} AS TEXT)` : object}${as ? ' AS ??' : ''}`,
       [...pairs.flatMap(([key, column]) => [key, values && Object.hasOwn(values, column) ? values[column] : db.ref(`${alias}.${column}`)]), ...(as ? [as] : [])]
     );
   };
@@ -264,6 +273,24 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     return trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${sql}${returning ? ' RETURNING ??' : ''}`, [undoTable(), ...columns, ...bindings, ...(returning ? [u(returning)] : [])]);
   };
 
+  /**
+   * The run's packed records (PostgreSQL, see PACKED_ROWS), or those of one chunk, as the rows' own
+   * `columns` records, in the rows' order. One statement that deletes what it unpacks, so two
+   * callers at once cannot both unpack the same record.
+   */
+  const unpack = async (db: Knex, runId: number, position?: number) => {
+    if (!isPostgres()) return;
+    const packed = { [u('runId')]: runId, [u('kind')]: 'packed', ...(position === undefined ? {} : { [u('position')]: position }) };
+    const gone = db(undoTable()).where(packed).delete().returning(['id', u('position'), u('before')]);
+    const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', 'after'].map(u);
+    await db.raw(
+      `WITH gone AS (?) INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ` +
+        `SELECT ?, gone.??, e.value->>1, CAST(e.value->>0 AS INTEGER), ?, CAST(e.value->2 AS TEXT), CAST(e.value->3 AS TEXT) ` +
+        `FROM gone CROSS JOIN LATERAL json_array_elements(CAST(gone.?? AS json)) WITH ORDINALITY AS e(value, n) ORDER BY gone.id, e.n`,
+      [gone, undoTable(), ...columns, runId, u('position'), 'columns', u('before')]
+    );
+  };
+
   /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
   const recordRows = async (
     trx: Knex,
@@ -276,6 +303,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   ): Promise<string[]> => {
     const { runId, position, uid, where, attributes, then } = args;
+    // the check below looks for the rows' own records: an earlier UPDATE of the chunk may have packed them
+    if (args.again) await unpack(trx, runId, position);
     const pairs = columnsOf(uid, attributes);
     const query = trx
       .select(
@@ -305,11 +334,14 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * after a further UPDATE). `sameForEveryRow`: the chunk's one UPDATE wrote constants, so every row
    * recorded holds the same values: one shared record, read off the first of them, says so for all.
    */
-  const recordWritten = async (trx: Knex, args: { runId: number; position: number; uid: string; attributes: string[]; sameForEveryRow?: boolean }) => {
+  const recordWritten = async (
+    trx: Knex,
+    args: { runId: number; position: number; uid: string; attributes: string[]; sameForEveryRow?: boolean; /** a row written (else the first recorded) */ rowId?: number }
+  ) => {
     const { runId, position, uid, attributes } = args;
     const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
     if (args.sameForEveryRow) {
-      const firstRow = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
+      const firstRow = args.rowId ?? trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
       const shared = trx
         .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
         .from({ t: tableOf(uid) })
@@ -415,9 +447,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * A chunk's one UPDATE of these rows and its records. PostgreSQL: one statement. Every part of a
-     * statement sees the rows as they were before it and RETURNING gives them after, so the records
-     * are inserted finished; recordRows, the UPDATE and recordWritten update records the transaction
-     * has just inserted, which costs PostgreSQL twice the change itself (docs/benchmark.md). SQLite
+     * statement sees the rows as they were before it and RETURNING gives them after, so the record
+     * is inserted finished, one for the chunk's rows (PACKED_ROWS); recordRows, the UPDATE and
+     * recordWritten update records the transaction has just inserted, which costs PostgreSQL twice
+     * the change itself (docs/benchmark.md). SQLite
      * has no data-modifying CTE: the records, then the UPDATE. On both, when every value is a
      * constant (the same for every row), one shared record says what the rows now hold instead of
      * one `after` per row.
@@ -467,19 +500,25 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const pairs = columnsOf(uid, attributes);
       const old = trx
-        .select('t.id', `t.${entry} as entry`, jsonOf(trx, 't', pairs, 'before'))
+        .select('t.id', `t.${entry} as entry`, jsonOf(trx, 't', pairs, 'before', undefined, false))
         .from({ t: tableOf(uid) })
         .where(which('t.'));
       const sets = Object.entries(data).map(([column, value]) => trx.raw('?? = ?', [column, value]));
-      // constants: the rows' own records leave `after` empty and one shared record holds it (as on SQLite)
-      const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', ...(sameForEveryRow ? [] : ['after'])].map(u);
+      // constants: the packed rows leave `after` out and one shared record holds it (as on SQLite)
+      const after = sameForEveryRow ? '' : ', changed.after';
       const result = await trx.raw(
-        `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id${sameForEveryRow ? '' : ', ?'}) ` +
-          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ?, ?, old.entry, old.id, ?, old.before${sameForEveryRow ? '' : ', changed.after'} FROM old JOIN changed ON changed.id = old.id RETURNING ?? AS entry`,
-        [old, tableOf(uid), ...sets, ...(sameForEveryRow ? [] : [jsonOf(trx, 't', pairs, 'after')]), undoTable(), ...columns, runId, position, 'columns', u('entry')]
+        `WITH old AS ?, changed AS (UPDATE ?? AS t SET ${sets.map(() => '?').join(', ')} WHERE t.id IN (SELECT id FROM old) RETURNING t.id${sameForEveryRow ? '' : ', ?'}), ` +
+          `packed AS (INSERT INTO ?? (??, ??, ??, ??, ??) SELECT ?, ?, ?, ?, CAST(json_agg(json_build_array(old.id, old.entry, old.before${after}) ORDER BY old.id) AS TEXT) ` +
+          `FROM old JOIN changed ON changed.id = old.id HAVING count(*) > 0) ` +
+          `SELECT old.id, old.entry FROM old JOIN changed ON changed.id = old.id`,
+        [
+          old, tableOf(uid), ...sets, ...(sameForEveryRow ? [] : [jsonOf(trx, 't', pairs, 'after', undefined, false)]),
+          undoTable(), ...['runId', 'position', 'entry', 'kind', 'before'].map(u), runId, position, PACKED_ROWS, 'packed',
+        ]
       );
-      const written: string[] = result.rows.map((row: { entry: string }) => row.entry);
-      if (sameForEveryRow && written.length) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow });
+      const rowsWritten: Array<{ id: number; entry: string }> = result.rows;
+      const written = rowsWritten.map((row) => row.entry);
+      if (sameForEveryRow && rowsWritten.length) await recordWritten(trx, { runId, position, uid, attributes, sameForEveryRow, rowId: Number(rowsWritten[0].id) });
       return Array.isArray(rows) ? [] : written;
     },
 
@@ -566,6 +605,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         ])
       );
     },
+
+    unpack,
 
     /** How a run's changes were recorded: document versions (undone through the Document Service) or column values. */
     async recordedMode(runId: number): Promise<'documents' | 'query'> {
