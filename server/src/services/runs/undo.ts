@@ -62,9 +62,11 @@ const SHARED_AFTER = '(chunk)';
 
 /**
  * PostgreSQL: the `entry` of a record that packs the rows of one chunk's UPDATE (kind `packed`,
- * `before` a JSON array of [row id, documentId, before, after?]). Inserting 4,000 records a statement
- * cost PostgreSQL half again the UPDATE itself; one record a chunk costs a tenth (docs/benchmark.md).
- * A revert unpacks them into the rows' own records first (unpack), which the rest of undo reads.
+ * `before` a JSON array of [row id, documentId, before, after?]) or its rows' links (kind
+ * `packed-links`: one record with `before` [row id, documentId, links] and one with `after` [row id,
+ * links]). Inserting 4,000 records a statement cost PostgreSQL half again the UPDATE itself; one
+ * record a chunk costs a tenth (docs/benchmark.md). A revert unpacks them into the rows' own records
+ * first (unpack), which the rest of undo reads.
  */
 const PACKED_ROWS = '(rows)';
 
@@ -280,15 +282,42 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const unpack = async (db: Knex, runId: number, position?: number) => {
     if (!isPostgres()) return;
-    const packed = { [u('runId')]: runId, [u('kind')]: 'packed', ...(position === undefined ? {} : { [u('position')]: position }) };
-    const gone = db(undoTable()).where(packed).delete().returning(['id', u('position'), u('before')]);
     const columns = ['runId', 'position', 'entry', 'rowId', 'kind', 'before', 'after'].map(u);
-    await db.raw(
-      `WITH gone AS (?) INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ` +
-        `SELECT ?, gone.??, e.value->>1, CAST(e.value->>0 AS INTEGER), ?, CAST(e.value->2 AS TEXT), CAST(e.value->3 AS TEXT) ` +
-        `FROM gone CROSS JOIN LATERAL json_array_elements(CAST(gone.?? AS json)) WITH ORDINALITY AS e(value, n) ORDER BY gone.id, e.n`,
-      [gone, undoTable(), ...columns, runId, u('position'), 'columns', u('before')]
-    );
+    for (const [packedKind, kind] of [['packed', 'columns'], ['packed-links', 'links']]) {
+      const gone = db(undoTable())
+        .where({ [u('runId')]: runId, [u('kind')]: packedKind, ...(position === undefined ? {} : { [u('position')]: position }) })
+        .delete()
+        .returning(['id', u('position'), u('before'), u('after')]);
+      // records of `before` ([row id, documentId, before, after?]) meet those of `after` ([row id, after]) by row id
+      await db.raw(
+        `WITH gone AS (?), ` +
+          `b AS (SELECT gone.id, gone.?? AS position, e.value, e.n FROM gone CROSS JOIN LATERAL json_array_elements(CAST(gone.?? AS json)) WITH ORDINALITY AS e(value, n) WHERE gone.?? IS NOT NULL), ` +
+          `a AS (SELECT gone.?? AS position, CAST(e.value->>0 AS INTEGER) AS row_id, e.value->1 AS after FROM gone CROSS JOIN LATERAL json_array_elements(CAST(gone.?? AS json)) AS e(value) WHERE gone.?? IS NOT NULL) ` +
+          `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ` +
+          `SELECT ?, b.position, b.value->>1, CAST(b.value->>0 AS INTEGER), ?, CAST(b.value->2 AS TEXT), CAST(COALESCE(b.value->3, a.after) AS TEXT) ` +
+          `FROM b LEFT JOIN a ON a.position = b.position AND a.row_id = CAST(b.value->>0 AS INTEGER) ORDER BY b.id, b.n`,
+        [gone, u('position'), u('before'), u('before'), u('position'), u('after'), u('after'), undoTable(), ...columns, runId, kind]
+      );
+    }
+  };
+
+  /**
+   * PostgreSQL, after a chunk's change: a packed record of `after` ([row id, values now]) for the rows
+   * the chunk's packed records of `kind` name (see PACKED_ROWS). `now` gives a row's values by its id.
+   */
+  const recordPackedAfter = async (trx: Knex, args: { runId: number; position: number; kind: string; now: (rowRef: string) => ReturnType<Knex['raw']> }) => {
+    const { runId, position, kind } = args;
+    const after = trx
+      .select(
+        trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', [kind]),
+        trx.raw(`CAST(json_agg(json_build_array(r.row_id, ?)) AS TEXT)`, [args.now('r.row_id')])
+      )
+      .from({ k: undoTable() })
+      .joinRaw(`CROSS JOIN LATERAL (SELECT CAST(e.value->>0 AS INTEGER) AS row_id FROM json_array_elements(CAST(k.?? AS json)) AS e(value)) AS r`, [u('before')])
+      .where({ [`k.${u('runId')}`]: runId, [`k.${u('position')}`]: position, [`k.${u('kind')}`]: kind })
+      .whereNotNull(`k.${u('before')}`)
+      .havingRaw('count(*) > 0');
+    await insertRecords(trx, ['runId', 'position', 'entry', 'kind', 'after'], after);
   };
 
   /** Before a chunk's UPDATE, in its transaction: the previous values of the columns it writes, of these rows (ids, or a Query Engine where). */
@@ -306,6 +335,20 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     // the check below looks for the rows' own records: an earlier UPDATE of the chunk may have packed them
     if (args.again) await unpack(trx, runId, position);
     const pairs = columnsOf(uid, attributes);
+    // row ids as they are (no Query Engine where to compile for 500 of them), a condition, or a where's rows
+    const ofRows = (q: any) => (Array.isArray(where) ? q.whereIn('t.id', where) : typeof where === 'function' ? q.where(where('t.')) : q.whereIn('t.id', rowIds(uid, where)));
+    if (isPostgres() && !args.again && !args.returning && !then) {
+      const packed = trx
+        .select(
+          trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', ['packed']),
+          trx.raw(`CAST(json_agg(json_build_array(t.id, t.??, ?) ORDER BY t.id) AS TEXT)`, [columnName(strapi, uid, 'documentId'), jsonOf(trx, 't', pairs, undefined, undefined, false)])
+        )
+        .from({ t: tableOf(uid) })
+        .where(ofRows)
+        .havingRaw('count(*) > 0');
+      await insertRecords(trx, ['runId', 'position', 'entry', 'kind', 'before'], packed);
+      return [];
+    }
     const query = trx
       .select(
         trx.raw('?', [runId]),
@@ -317,8 +360,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...(then ? [jsonOf(trx, 't', pairs, undefined, then)] : [])
       )
       .from({ t: tableOf(uid) })
-      // row ids as they are (no Query Engine where to compile for 500 of them), a condition, or a where's rows
-      .where((q: any) => (Array.isArray(where) ? q.whereIn('t.id', where) : typeof where === 'function' ? q.where(where('t.')) : q.whereIn('t.id', rowIds(uid, where))));
+      .where(ofRows);
     // `again`: the chunk's second UPDATE (localized and shared attributes); a row both touch keeps its first values
     if (args.again) {
       query.whereNotExists(
@@ -341,7 +383,13 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { runId, position, uid, attributes } = args;
     const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
     if (args.sameForEveryRow) {
-      const firstRow = args.rowId ?? trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
+      const ownFirst = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
+      const packedFirst = trx(undoTable())
+        .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'packed' })
+        .whereNotNull(u('before'))
+        .select(trx.raw('CAST(CAST(?? AS json)->0->>0 AS INTEGER)', [u('before')]))
+        .limit(1);
+      const firstRow = args.rowId ?? (isPostgres() ? trx.raw('COALESCE((?), (?))', [ownFirst, packedFirst]) : ownFirst);
       const shared = trx
         .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
         .from({ t: tableOf(uid) })
@@ -354,6 +402,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
       .from({ t: tableOf(uid) })
       .whereRaw('?? = ??', ['t.id', `${undoTable()}.${u('rowId')}`]);
     await trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).update({ [u('after')]: written });
+    if (isPostgres()) {
+      const values = jsonOf(trx, 't', columnsOf(uid, attributes), undefined, undefined, false);
+      await recordPackedAfter(trx, { runId, position, kind: 'packed', now: (row) => trx.raw('(SELECT ? FROM ?? AS t WHERE t.id = ??)', [values, tableOf(uid), row]) });
+    }
   };
 
   /** A relation's join table from the side of `uid` (the columns the edit-fields plan writes). */
@@ -375,7 +427,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    * `CAST(json_object('tags', [[target, order, other side's order], …], …) AS TEXT)`: the links of the
    * row `rowRef` names in these relations, in link order, built in the database.
    */
-  const linksJson = (trx: Knex, uid: string, fields: string[], rowRef: string) => {
+  const linksJson = (trx: Knex, uid: string, fields: string[], rowRef: string, asText = true) => {
     const pg = isPostgres();
     const perField = fields.map((field) => {
       const jt = joinTableOf(uid, field);
@@ -388,10 +440,8 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         : `json((SELECT json_group_array(json_array(${tuple})) FROM (SELECT * FROM ?? AS l WHERE l.?? = ?? ORDER BY ${order}) AS l))`;
       return { field, sql, bindings: [jt.table, jt.source, rowRef] };
     });
-    return trx.raw(
-      `CAST(${pg ? 'json_build_object' : 'json_object'}(${perField.map((f) => `CAST(? AS TEXT), ${f.sql}`).join(', ')}) AS TEXT)`,
-      perField.flatMap((f) => [f.field, ...f.bindings])
-    );
+    const object = `${pg ? 'json_build_object' : 'json_object'}(${perField.map((f) => `CAST(? AS TEXT), ${f.sql}`).join(', ')})`;
+    return trx.raw(asText ? `CAST(${object} AS TEXT)` : object, perField.flatMap((f) => [f.field, ...f.bindings]));
   };
 
   /**
@@ -402,6 +452,19 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
   const recordLinks = async (trx: Knex, args: { runId: number; position: number; uid: string; rowIds: number[]; fields: string[] }) => {
     const { runId, position, uid, fields } = args;
     for (const batch of chunk(args.rowIds, ID_CHUNK)) {
+      if (isPostgres()) {
+        // one packed record (see PACKED_ROWS): [row id, documentId, links]
+        const packed = trx
+          .select(
+            trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', ['packed-links']),
+            trx.raw(`CAST(json_agg(json_build_array(t.id, t.??, ?) ORDER BY t.id) AS TEXT)`, [columnName(strapi, uid, 'documentId'), linksJson(trx, uid, fields, 't.id', false)])
+          )
+          .from({ t: tableOf(uid) })
+          .whereIn('t.id', batch)
+          .havingRaw('count(*) > 0');
+        await insertRecords(trx, ['runId', 'position', 'entry', 'kind', 'before'], packed);
+        continue;
+      }
       const query = trx
         .select(trx.raw('?', [runId]), trx.raw('?', [position]), `t.${columnName(strapi, uid, 'documentId')}`, 't.id', trx.raw('?', ['links']), linksJson(trx, uid, fields, 't.id'))
         .from({ t: tableOf(uid) })
@@ -417,6 +480,11 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const recordLinksWritten = async (trx: Knex, args: { runId: number; position: number; uid: string; fields: string[] }) => {
     const { runId, position, uid, fields } = args;
+    if (isPostgres()) {
+      // a second packed record: updating the records just inserted would cost PostgreSQL a new version of each
+      await recordPackedAfter(trx, { runId, position, kind: 'packed-links', now: (row) => linksJson(trx, uid, fields, row, false) });
+      return;
+    }
     await trx(undoTable())
       .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'links' })
       .update({ [u('after')]: linksJson(trx, uid, fields, `${undoTable()}.${u('rowId')}`) });
