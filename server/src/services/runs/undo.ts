@@ -277,7 +277,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * The run's packed records (PostgreSQL, see PACKED_ROWS), or those of one chunk, as the rows' own
-   * `columns` records, in the rows' order. One statement that deletes what it unpacks, so two
+   * `columns` and `links` records, in the rows' order. One statement that deletes what it unpacks, so two
    * callers at once cannot both unpack the same record.
    */
   const unpack = async (db: Knex, runId: number, position?: number) => {
