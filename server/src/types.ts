@@ -97,13 +97,13 @@ export interface RunMessage {
   values?: Record<string, string | number>;
 }
 
-/** Given to each `eachChunk` callback. */
 /** The first and last id of a chunk's rows (see ChunkTools.rowRange). */
 export interface RowRange {
   first: number;
   last: number;
 }
 
+/** Given to each `eachChunk` callback. */
 export interface ChunkTools {
   /** the chunk's knex transaction, for raw queries */
   trx: Core.Strapi['db']['connection'];

@@ -100,9 +100,9 @@ const createSelectionService = ({ strapi }: { strapi: Core.Strapi }) => {
    * The documentIds of the rows matching `where` (and the list's search), in table order. The Query
    * Engine builds each query (filters, search, the ambient transaction) but its rows are read raw, a
    * page at a time with a turn of the event loop between pages: a selection of 100,000 neither
-   * becomes 100,000 entity objects nor holds the event loop for one long read.
+   * becomes 100,000 entity objects nor holds the event loop for one long read. `rowIds` (when given)
+   * gets each documentId's row id alongside.
    */
-  /** The documentIds of the rows `where` matches, in id order; `rowIds` (when given) gets each one's row id alongside. */
   const documentIdsWhere = async (uid: string, where: Where, search?: string, rowIds?: number[]): Promise<string[]> => {
     const documentIdColumn = columnName(strapi, uid, 'documentId');
     const seen = new Set<string>();

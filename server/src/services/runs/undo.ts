@@ -275,6 +275,10 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     return trx.raw(`INSERT INTO ?? (${columns.map(() => '??').join(', ')}) ${sql}${returning ? ' RETURNING ??' : ''}`, [undoTable(), ...columns, ...bindings, ...(returning ? [u(returning)] : [])]);
   };
 
+  /** The first columns of an INSERT … SELECT of a chunk's records: run, position, entry, kind (constants). */
+  const recordHead = (trx: Knex, runId: number, position: number, entry: string, kind: string) =>
+    [runId, position, entry, kind].map((value) => trx.raw('?', [value]));
+
   /**
    * The run's packed records (PostgreSQL, see PACKED_ROWS), or those of one chunk, as the rows' own
    * `columns` and `links` records, in the rows' order. One statement that deletes what it unpacks, so two
@@ -309,7 +313,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { runId, position, kind } = args;
     const after = trx
       .select(
-        trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', [kind]),
+        ...recordHead(trx, runId, position, PACKED_ROWS, kind),
         trx.raw(`CAST(json_agg(json_build_array(r.row_id, ?)) AS TEXT)`, [args.now('r.row_id')])
       )
       .from({ k: undoTable() })
@@ -340,7 +344,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (isPostgres() && !args.again && !args.returning && !then) {
       const packed = trx
         .select(
-          trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', ['packed']),
+          ...recordHead(trx, runId, position, PACKED_ROWS, 'packed'),
           trx.raw(`CAST(json_agg(json_build_array(t.id, t.??, ?) ORDER BY t.id) AS TEXT)`, [columnName(strapi, uid, 'documentId'), jsonOf(trx, 't', pairs, undefined, undefined, false)])
         )
         .from({ t: tableOf(uid) })
@@ -384,14 +388,16 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     const ofChunk = { [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'columns' };
     if (args.sameForEveryRow) {
       const ownFirst = trx(undoTable()).where(ofChunk).whereNot(u('entry'), SHARED_AFTER).select(u('rowId')).limit(1);
-      const packedFirst = trx(undoTable())
-        .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'packed' })
-        .whereNotNull(u('before'))
-        .select(trx.raw('CAST(CAST(?? AS json)->0->>0 AS INTEGER)', [u('before')]))
-        .limit(1);
-      const firstRow = args.rowId ?? (isPostgres() ? trx.raw('COALESCE((?), (?))', [ownFirst, packedFirst]) : ownFirst);
+      // PostgreSQL: or the first row of the chunk's packed record
+      const packedFirst = () =>
+        trx(undoTable())
+          .where({ [u('runId')]: runId, [u('position')]: position, [u('kind')]: 'packed' })
+          .whereNotNull(u('before'))
+          .select(trx.raw('CAST(CAST(?? AS json)->0->>0 AS INTEGER)', [u('before')]))
+          .limit(1);
+      const firstRow = args.rowId ?? (isPostgres() ? trx.raw('COALESCE((?), (?))', [ownFirst, packedFirst()]) : ownFirst);
       const shared = trx
-        .select(trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [SHARED_AFTER]), trx.raw('?', ['columns']), jsonOf(trx, 't', columnsOf(uid, attributes)))
+        .select(...recordHead(trx, runId, position, SHARED_AFTER, 'columns'), jsonOf(trx, 't', columnsOf(uid, attributes)))
         .from({ t: tableOf(uid) })
         .where('t.id', firstRow);
       await insertRecords(trx, ['runId', 'position', 'entry', 'kind', 'after'], shared);
@@ -423,6 +429,12 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  /** A link as recorded, `[target, this side's order, the other side's order]` of join-table alias `l`, and the link order. */
+  const linkTuple = (jt: ReturnType<typeof joinTableOf>) => ({
+    tuple: [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : 'NULL')).join(', '),
+    order: [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', '),
+  });
+
   /**
    * `CAST(json_object('tags', [[target, order, other side's order], …], …) AS TEXT)`: the links of the
    * row `rowRef` names in these relations, in link order, built in the database.
@@ -431,8 +443,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
     const pg = isPostgres();
     const perField = fields.map((field) => {
       const jt = joinTableOf(uid, field);
-      const tuple = [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : 'NULL')).join(', ');
-      const order = [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', ');
+      const { tuple, order } = linkTuple(jt);
       // PostgreSQL orders inside the aggregate; SQLite aggregates rows in the order its subquery gives
       // them, and json() keeps the array JSON (not text) across the subquery
       const sql = pg
@@ -457,7 +468,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
         // grouped by row in one pass over its join table (cheaper than a sub-select per row)
         const packed = trx
           .select(
-            trx.raw('?', [runId]), trx.raw('?', [position]), trx.raw('?', [PACKED_ROWS]), trx.raw('?', ['packed-links']),
+            ...recordHead(trx, runId, position, PACKED_ROWS, 'packed-links'),
             trx.raw(`CAST(json_agg(json_build_array(t.id, t.??, json_build_object(${fields.map((_, i) => `CAST(? AS TEXT), COALESCE(g${i}.links, '[]'::json)`).join(', ')})) ORDER BY t.id) AS TEXT)`, [
               columnName(strapi, uid, 'documentId'), ...fields,
             ])
@@ -467,8 +478,7 @@ const createUndoService = ({ strapi }: { strapi: Core.Strapi }) => {
           .havingRaw('count(*) > 0');
         fields.forEach((field, i) => {
           const jt = joinTableOf(uid, field);
-          const tuple = [jt.target, jt.order, jt.inverseOrder].map((column) => (column ? `l.${column}` : 'NULL')).join(', ');
-          const order = [jt.order ? `l.${jt.order}` : null, 'l.id'].filter(Boolean).join(', ');
+          const { tuple, order } = linkTuple(jt);
           packed.joinRaw(
             `LEFT JOIN (SELECT l.?? AS owner, json_agg(json_build_array(${tuple}) ORDER BY ${order}) AS links FROM ?? AS l WHERE l.?? IN (${batch.map(() => '?').join(', ')}) GROUP BY l.??) AS g${i} ON g${i}.owner = t.id`,
             [jt.source, jt.table, jt.source, ...batch, jt.source]
